@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace SessionAuth.Web.Accounts;
+
+internal static class AccountsExtensions
+{
+    public const string ConnectionStringName = "Accounts";
+
+    /// <summary>ASP.NET Core Identity on EF Core + SQLite: users, password hashes, lockout.</summary>
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is empty. Set it to a SQLite connection string, e.g. 'Data Source=accounts.db'.");
+        }
+
+        builder.Services.AddDbContext<AccountsDbContext>(options => options.UseSqlite(connectionString));
+
+        // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
+        // whole ticket in the cookie, which is exactly what the server-side session replaces.
+        builder.Services
+            .AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddSignInManager();
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<AccountsDbContext>("accounts-db", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Applies committed migrations; EF Core takes a lock so several instances may start at once.</summary>
+    public static async Task MigrateAccountsDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        EnsureDirectoryFor(db.Database.GetConnectionString());
+        await db.Database.MigrateAsync();
+    }
+
+    private static void EnsureDirectoryFor(string? connectionString)
+    {
+        var dataSource = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using SessionAuth.Web.Sessions;
+using StackExchange.Redis;
+
+namespace SessionAuth.Web.Hosting;
+
+internal static class HostingExtensions
+{
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Errors become friendly pages with the right status; the store being away is a 503, not a 500.</summary>
+    public static WebApplication UseErrorPages(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            StatusCodeSelector = exception => exception switch
+            {
+                SessionStoreUnavailableException or RedisException => StatusCodes.Status503ServiceUnavailable,
+                BadHttpRequestException bad => bad.StatusCode,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        return app;
+    }
+
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        // Liveness never touches dependencies; readiness asks Redis and the database.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}

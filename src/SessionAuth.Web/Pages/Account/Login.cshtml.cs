@@ -1,0 +1,80 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Pages.Account;
+
+public sealed class LoginModel(SignInManager<ApplicationUser> signInManager, ISessionStore store) : PageModel
+{
+    public const string InvalidCredentials = "Invalid email or password.";
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true, Name = "ReturnUrl")]
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>Set by the pages that send people here: "registered" or "signed-out".</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Notice { get; set; }
+
+    public string? NoticeText => Notice switch
+    {
+        "registered" => "Your account is ready. Sign in to continue.",
+        "signed-out" => "You are signed out. Your session has ended on the server.",
+        _ => null,
+    };
+
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter your email address.")]
+        [StringLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+        [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+        [Display(Name = "Email")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter your password.")]
+        [StringLength(128, ErrorMessage = "A password has at most 128 characters.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Password")]
+        public string Password { get; set; } = "";
+
+        [Display(Name = "Keep me signed in on this device")]
+        public bool RememberMe { get; set; }
+    }
+
+    public IActionResult OnGet()
+    {
+        // Say so up front rather than after the person has typed a password.
+        return store.IsAvailable ? Page() : StatusCode(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var returnUrl = Url.SafeReturnUrl(ReturnUrl);
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var user = await signInManager.UserManager.FindByEmailAsync(Input.Email);
+        var result = user is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            // Unknown email, wrong password and locked account all read the same.
+            ModelState.AddModelError(string.Empty, InvalidCredentials);
+            return Page();
+        }
+
+        var principal = await signInManager.CreateUserPrincipalAsync(user!);
+        await HttpContext.SignInAsync(ServerSessionDefaults.Scheme, principal,
+            new AuthenticationProperties { IsPersistent = Input.RememberMe });
+        return LocalRedirect(returnUrl);
+    }
+}

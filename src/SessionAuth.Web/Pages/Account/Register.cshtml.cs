@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Accounts;
+
+namespace SessionAuth.Web.Pages.Account;
+
+public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageModel
+{
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true, Name = "ReturnUrl")]
+    public string? ReturnUrl { get; set; }
+
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter your email address.")]
+        [StringLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+        [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+        [Display(Name = "Email")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose a password.")]
+        [StringLength(128, MinimumLength = 12, ErrorMessage = "Use 12 to 128 characters. Spaces and any language are fine.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Password")]
+        public string Password { get; set; } = "";
+
+        [Required(ErrorMessage = "Type the password again.")]
+        [DataType(DataType.Password)]
+        [Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]
+        [Display(Name = "Confirm password")]
+        public string ConfirmPassword { get; set; } = "";
+    }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var user = new ApplicationUser { UserName = Input.Email, Email = Input.Email };
+        var result = await users.CreateAsync(user, Input.Password);
+        if (!result.Succeeded)
+        {
+            foreach (var (key, message) in Describe(result.Errors))
+            {
+                ModelState.AddModelError(key, message);
+            }
+
+            return Page();
+        }
+
+        // Registration does not sign in: the person signs in through the same form as always,
+        // and lands where they were going.
+        return RedirectToPage("/Account/Login", new { Notice = "registered", ReturnUrl = Url.SafeReturnUrl(ReturnUrl) });
+    }
+
+    private static IEnumerable<(string Key, string Message)> Describe(IEnumerable<IdentityError> errors)
+    {
+        var seen = new HashSet<string>();
+        foreach (var error in errors)
+        {
+            var described = error.Code switch
+            {
+                nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail) =>
+                    ("Input.Email", "An account with this email already exists. Sign in instead."),
+                nameof(IdentityErrorDescriber.InvalidUserName) or nameof(IdentityErrorDescriber.InvalidEmail) =>
+                    ("Input.Email", "This email address cannot be used. Use letters, digits and . _ - + @ only."),
+                _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => ("Input.Password", error.Description),
+                _ => (string.Empty, error.Description),
+            };
+            if (seen.Add(described.Item2))
+            {
+                yield return described;
+            }
+        }
+    }
+}

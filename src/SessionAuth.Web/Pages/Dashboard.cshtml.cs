@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using SessionAuth.Web.Hosting;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Pages;
+
+/// <summary>The signed-in person's own page: who they are and the facts of the session serving them.</summary>
+public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions, IOptions<HostingOptions> hosting, TimeProvider time)
+    : PageModel
+{
+    public SessionRecord Session { get; private set; } = null!;
+
+    public string SessionFingerprint { get; private set; } = "";
+
+    public string StoreName { get; private set; } = "";
+
+    public DateTimeOffset IdleExpiresAt { get; private set; }
+
+    public string InstanceName => hosting.Value.InstanceName;
+
+    public void OnGet()
+    {
+        // The authentication handler put the session here when it resolved the cookie: no second lookup.
+        var session = HttpContext.GetServerSession()
+            ?? throw new InvalidOperationException("The dashboard is protected, so a session must be present.");
+        Session = session.Record;
+        SessionFingerprint = session.Id.Fingerprint();
+        StoreName = session.StoreName;
+        var idle = time.GetUtcNow() + sessionOptions.Value.IdleTimeout;
+        IdleExpiresAt = idle < Session.AbsoluteExpiresAt ? idle : Session.AbsoluteExpiresAt;
+    }
+
+    public static string Format(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace SessionAuth.Web.Pages;
+
+/// <summary>
+/// One friendly page for every error status. Reached by re-execution (exception handler and
+/// status-code pages), so it answers GET and POST alike and never shows exception details.
+/// </summary>
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public int Status { get; private set; }
+
+    public string Heading { get; private set; } = "";
+
+    public string Explanation { get; private set; } = "";
+
+    public string? RequestId { get; private set; }
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        // Re-executed requests keep their original status; a direct visit to /Error is a 500 page.
+        Status = Response.StatusCode is >= 400 ? Response.StatusCode : code is >= 400 and <= 599 ? code.Value : 500;
+        Response.StatusCode = Status;
+        RequestId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
+        (Heading, Explanation) = Status switch
+        {
+            400 => ("The request could not be accepted",
+                "Part of the form was missing or out of date. Go back, reload the page and try again."),
+            403 => ("Access denied", "Your account cannot open this page."),
+            404 => ("Page not found", "There is no page at this address."),
+            405 => ("Not allowed", "This address does not accept that kind of request."),
+            413 => ("Too much data", "The request was larger than this page accepts."),
+            429 => ("Too many attempts", "Please wait a little before you try again."),
+            503 => ("Sign-in is temporarily unavailable",
+                "We cannot reach the session store right now, so nobody can be signed in. "
+                + "Nothing is lost: try again in a few seconds."),
+            _ => ("Something went wrong", "The server could not complete the request. Please try again."),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Pages;
+
+internal static class PagesExtensions
+{
+    public static WebApplicationBuilder AddSessionAuthPages(this WebApplicationBuilder builder)
+    {
+        // Protected by convention: every page needs a signed-in user unless it is named here.
+        builder.Services.AddRazorPages(options => options.Conventions
+            .AuthorizeFolder("/")
+            .AllowAnonymousToPage("/Index")
+            .AllowAnonymousToPage("/Error")
+            .AllowAnonymousToPage("/Account/Login")
+            .AllowAnonymousToPage("/Account/Register")
+            .AllowAnonymousToPage("/Account/Logout"));
+
+        // The antiforgery cookie follows the session cookie's rules: __Host- and Secure unless
+        // Sessions:SecureCookies is off for plain-HTTP local development.
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.HttpOnly = true;
+        });
+        builder.Services.AddOptions<AntiforgeryOptions>().Configure<IOptions<ServerSessionOptions>>((options, sessions) =>
+        {
+            var secure = sessions.Value.SecureCookies;
+            options.Cookie.Name = secure ? "__Host-antiforgery" : "antiforgery";
+            options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
+        return builder;
+    }
+}

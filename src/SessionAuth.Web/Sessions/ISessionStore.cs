@@ -1,0 +1,39 @@
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>
+/// Where server-side sessions live. Every implementation passes the same contract tests
+/// (SessionStoreContract). The hot path is <see cref="GetAndTouchAsync"/>: one round trip.
+/// </summary>
+public interface ISessionStore
+{
+    /// <summary>"redis" or "in-process", for logs and pages.</summary>
+    string Name { get; }
+
+    /// <summary>Cheap, no round trip: false when the store is known to be unreachable.</summary>
+    bool IsAvailable { get; }
+
+    /// <summary>Stores a new session and adds it to its owner's index.</summary>
+    Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the session and slides its idle expiry in one step; null when it is gone or expired.</summary>
+    Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends one session; returns what it held, or null if it was already gone.</summary>
+    Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's live sessions, without sliding their expiry.</summary>
+    Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends every session of the user except <paramref name="except"/>; returns how many ended.</summary>
+    Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the cookie-signing key shared by every instance on this store: the one already kept,
+    /// or <paramref name="candidate"/> if there was none.
+    /// </summary>
+    Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The session store cannot be reached: nobody is signed in until it is back.</summary>
+public sealed class SessionStoreUnavailableException(string message, Exception? innerException = null)
+    : Exception(message, innerException);

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>
+/// Sessions in Redis. Layout (P = Sessions:KeyPrefix, T = the user tag that starts every session id):
+/// <list type="bullet">
+/// <item><c>P:{T}:s:&lt;session id&gt;</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout.</item>
+/// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session ids, TTL = newest absolute expiry.</item>
+/// </list>
+/// Keys that one operation touches together share the hash tag {T}, so it works on Redis Cluster.
+/// </summary>
+internal sealed class RedisSessionStore(
+    IConnectionMultiplexer redis,
+    IOptions<ServerSessionOptions> options,
+    TimeProvider time) : ISessionStore
+{
+    private readonly ServerSessionOptions _options = options.Value;
+
+    public string Name => "redis";
+
+    public bool IsAvailable => redis.IsConnected;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var ttl = InitialTtl(record);
+            var userKey = UserKey(id.Tag, record.UserId);
+            var transaction = Db.CreateTransaction();
+            _ = transaction.StringSetAsync(SessionKey(id), Serialize(record), ttl);
+            _ = transaction.SetAddAsync(userKey, id.Value);
+            // Absolute expiry grows with every new sign-in, so the newest one bounds the index.
+            _ = transaction.KeyExpireAsync(userKey, record.AbsoluteExpiresAt.UtcDateTime);
+            await transaction.ExecuteAsync();
+        });
+
+    public Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost.
+            var value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeout);
+            if (value.IsNull)
+            {
+                return null;
+            }
+
+            var record = Deserialize(value);
+            if (record is null || record.AbsoluteExpiresAt <= time.GetUtcNow())
+            {
+                // Rare path: the absolute limit passed while the idle TTL kept the key alive.
+                await RemoveCoreAsync(id);
+                return null;
+            }
+
+            return record;
+        });
+
+    public Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default) =>
+        Guard(() => RemoveCoreAsync(id));
+
+    public Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var tag = SessionId.UserTag(userId);
+            var userKey = UserKey(tag, userId);
+            var ids = ParseIds(await Db.SetMembersAsync(userKey));
+            if (ids.Count == 0)
+            {
+                return (IReadOnlyList<StoredSession>)[];
+            }
+
+            var values = await Db.StringGetAsync(ids.Select(SessionKey).ToArray());
+            var now = time.GetUtcNow();
+            var live = new List<StoredSession>(ids.Count);
+            var stale = new List<RedisValue>();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var record = values[i].IsNull ? null : Deserialize(values[i]);
+                if (record is not null && record.UserId == userId && record.AbsoluteExpiresAt > now)
+                {
+                    live.Add(new StoredSession(ids[i], record));
+                }
+                else
+                {
+                    stale.Add(ids[i].Value);
+                }
+            }
+
+            if (stale.Count > 0)
+            {
+                // The index is pruned lazily: idle expiry removes session keys without telling the set.
+                await Db.SetRemoveAsync(userKey, stale.ToArray(), CommandFlags.FireAndForget);
+            }
+
+            return live.OrderByDescending(s => s.Record.CreatedAt).ToList();
+        });
+
+    public Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var tag = SessionId.UserTag(userId);
+            var userKey = UserKey(tag, userId);
+            var ids = ParseIds(await Db.SetMembersAsync(userKey)).Where(id => id != except).ToList();
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
+
+            // One slot, one transaction: the sessions and their index entries go together. SREM of the
+            // listed members (not DEL of the set) keeps a sign-in that lands meanwhile in the index.
+            var transaction = Db.CreateTransaction();
+            var deleted = transaction.KeyDeleteAsync(ids.Select(SessionKey).ToArray());
+            _ = transaction.SetRemoveAsync(userKey, ids.Select(id => (RedisValue)id.Value).ToArray());
+            await transaction.ExecuteAsync();
+            return (int)await deleted;
+        });
+
+    public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            // SET NX GET: whoever comes first writes the key, everyone reads the same one.
+            var existing = await Db.StringSetAndGetAsync(
+                $"{_options.KeyPrefix}:cookie-key", candidate, expiry: null, keepTtl: false, when: When.NotExists);
+            return existing.IsNull ? candidate : (byte[])existing!;
+        });
+
+    private async Task<SessionRecord?> RemoveCoreAsync(SessionId id)
+    {
+        var value = await Db.StringGetDeleteAsync(SessionKey(id));
+        var record = value.IsNull ? null : Deserialize(value);
+        if (record is not null)
+        {
+            await Db.SetRemoveAsync(UserKey(id.Tag, record.UserId), id.Value);
+        }
+
+        return record;
+    }
+
+    private TimeSpan InitialTtl(SessionRecord record)
+    {
+        var untilAbsolute = record.AbsoluteExpiresAt - time.GetUtcNow();
+        var ttl = untilAbsolute < _options.IdleTimeout ? untilAbsolute : _options.IdleTimeout;
+        return ttl > TimeSpan.Zero ? ttl : TimeSpan.FromMilliseconds(1);
+    }
+
+    private RedisKey SessionKey(SessionId id) => $"{_options.KeyPrefix}:{{{id.Tag}}}:s:{id.Value}";
+
+    private RedisKey UserKey(string tag, string userId) => $"{_options.KeyPrefix}:{{{tag}}}:u:{userId}";
+
+    private static List<SessionId> ParseIds(RedisValue[] members)
+    {
+        var ids = new List<SessionId>(members.Length);
+        foreach (var member in members)
+        {
+            if (SessionId.TryParse((string?)member, out var id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private static byte[] Serialize(SessionRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, SessionJsonContext.Default.SessionRecord);
+
+    private static SessionRecord? Deserialize(RedisValue value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize((byte[])value!, SessionJsonContext.Default.SessionRecord);
+        }
+        catch (JsonException)
+        {
+            // A record this version cannot read is no session: fail closed.
+            return null;
+        }
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private static async Task Guard(Func<Task> operation)
+    {
+        try
+        {
+            await operation();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private static SessionStoreUnavailableException Unavailable(Exception ex) =>
+        new("The Redis session store is unavailable.", ex);
+}

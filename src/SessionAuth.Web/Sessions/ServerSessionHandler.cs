@@ -1,0 +1,196 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace SessionAuth.Web.Sessions;
+
+public static class ServerSessionDefaults
+{
+    public const string Scheme = "ServerSession";
+}
+
+public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
+{
+    public PathString LoginPath { get; set; } = "/Account/Login";
+
+    public string ReturnUrlParameter { get; set; } = "ReturnUrl";
+}
+
+/// <summary>
+/// Authentication by server-side session: the cookie carries a signed opaque id, the store holds
+/// the user. Each authenticated request costs one store call (<see cref="ISessionStore.GetAndTouchAsync"/>);
+/// the cookie is written only at sign-in and never renewed, so no request extends the absolute limit.
+/// </summary>
+internal sealed class ServerSessionHandler(
+    IOptionsMonitor<ServerSessionSchemeOptions> schemeOptions,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ISessionStore store,
+    SessionCookieProtector protector,
+    IOptions<ServerSessionOptions> sessionOptions,
+    IOptions<IdentityOptions> identityOptions,
+    TimeProvider time)
+    : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
+{
+    private readonly ServerSessionOptions _sessions = sessionOptions.Value;
+    private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var cookie = Request.Cookies[_sessions.CookieName];
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        try
+        {
+            var id = await protector.UnprotectAsync(cookie, Context.RequestAborted);
+            if (id is null)
+            {
+                SessionLog.RejectedCookie(Logger);
+                DeleteCookie();
+                return AuthenticateResult.NoResult();
+            }
+
+            var record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            if (record is null)
+            {
+                DeleteCookie();
+                return AuthenticateResult.NoResult();
+            }
+
+            Context.Features.Set(new ServerSessionFeature(id.Value, record, store.Name));
+            return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(record), Scheme.Name));
+        }
+        catch (SessionStoreUnavailableException ex)
+        {
+            // Fail closed: nobody is signed in while the store is away; the challenge answers 503.
+            Context.Features.Set(new SessionStoreUnavailableFeature());
+            SessionLog.StoreUnavailable(Logger, store.Name, ex);
+            return AuthenticateResult.Fail(ex.Message);
+        }
+    }
+
+    protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
+    {
+        // A new id at every sign-in, and the session the browser came with is ended: no fixation.
+        var previous = Context.GetServerSession()?.Id
+            ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
+        if (previous is { } previousId && await store.RemoveAsync(previousId, Context.RequestAborted) is not null)
+        {
+            SessionLog.SessionReplaced(Logger, previousId.Fingerprint());
+        }
+
+        var record = CreateRecord(user, properties?.IsPersistent == true);
+        var id = SessionId.New(record.UserId);
+        await store.CreateAsync(id, record, Context.RequestAborted);
+
+        var value = await protector.ProtectAsync(id, Context.RequestAborted);
+        Response.Cookies.Append(_sessions.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
+        SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
+    }
+
+    protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
+    {
+        var id = Context.GetServerSession()?.Id
+            ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
+        if (id is { } sessionId && await store.RemoveAsync(sessionId, Context.RequestAborted) is { } ended)
+        {
+            SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
+        }
+
+        DeleteCookie();
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.SessionStoreUnavailable())
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return Task.CompletedTask;
+        }
+
+        var returnUrl = properties.RedirectUri ?? OriginalPathBase + OriginalPath + Request.QueryString;
+        Response.Redirect(OriginalPathBase + Options.LoginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
+        return Task.CompletedTask;
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
+
+    private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent)
+    {
+        var userId = user.FindFirstValue(_claimTypes.UserIdClaimType)
+            ?? throw new InvalidOperationException("The principal to sign in has no user id claim.");
+        var known = new HashSet<string>(StringComparer.Ordinal)
+        {
+            _claimTypes.UserIdClaimType, _claimTypes.UserNameClaimType, _claimTypes.EmailClaimType,
+            _claimTypes.RoleClaimType, _claimTypes.SecurityStampClaimType,
+        };
+        var now = time.GetUtcNow();
+        var userAgent = Request.Headers.UserAgent.ToString();
+        return new SessionRecord
+        {
+            UserId = userId,
+            UserName = user.FindFirstValue(_claimTypes.UserNameClaimType) ?? userId,
+            Email = user.FindFirstValue(_claimTypes.EmailClaimType),
+            Roles = user.FindAll(_claimTypes.RoleClaimType).Select(c => c.Value).ToArray(),
+            Claims = user.Claims.Where(c => !known.Contains(c.Type)).Select(c => new SessionClaim(c.Type, c.Value)).ToArray(),
+            SecurityStamp = user.FindFirstValue(_claimTypes.SecurityStampClaimType),
+            CreatedAt = now,
+            AbsoluteExpiresAt = now + _sessions.AbsoluteTimeout,
+            IsPersistent = isPersistent,
+            ClientIp = Context.Connection.RemoteIpAddress?.ToString(),
+            // Bounded so a hostile header cannot bloat every session record.
+            UserAgent = userAgent.Length > 256 ? userAgent[..256] : userAgent,
+        };
+    }
+
+    private ClaimsPrincipal CreatePrincipal(SessionRecord record)
+    {
+        var identity = new ClaimsIdentity(Scheme.Name, _claimTypes.UserNameClaimType, _claimTypes.RoleClaimType);
+        identity.AddClaim(new Claim(_claimTypes.UserIdClaimType, record.UserId));
+        identity.AddClaim(new Claim(_claimTypes.UserNameClaimType, record.UserName));
+        if (record.Email is not null)
+        {
+            identity.AddClaim(new Claim(_claimTypes.EmailClaimType, record.Email));
+        }
+
+        foreach (var role in record.Roles)
+        {
+            identity.AddClaim(new Claim(_claimTypes.RoleClaimType, role));
+        }
+
+        foreach (var claim in record.Claims)
+        {
+            identity.AddClaim(new Claim(claim.Type, claim.Value));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    private CookieOptions CookieOptions(DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        Secure = _sessions.SecureCookies,
+        SameSite = SameSiteMode.Lax,
+        Path = "/",
+        IsEssential = true,
+        Expires = expires,
+    };
+
+    private void DeleteCookie()
+    {
+        if (!Response.HasStarted)
+        {
+            Response.Cookies.Delete(_sessions.CookieName, CookieOptions(null));
+        }
+    }
+}

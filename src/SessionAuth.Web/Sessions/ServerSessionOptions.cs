@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>Settings of the server-side session (section "Sessions").</summary>
+public sealed class ServerSessionOptions : IValidatableObject
+{
+    public const string SectionName = "Sessions";
+
+    /// <summary>A session nobody used for this long ends. Each authenticated request slides it.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>A session ends this long after sign-in, however busy it is.</summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The <c>__Host-</c> prefix makes browsers insist on Secure, Path=/ and no Domain.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]+$", ErrorMessage = "Sessions:CookieName may hold only letters, digits, '_' and '-'.")]
+    public string CookieName { get; set; } = "__Host-session";
+
+    /// <summary>
+    /// Mark the session and antiforgery cookies Secure (HTTPS only). On by default; the Development
+    /// settings turn it off so that `dotnet run` on http://localhost works, with unprefixed cookie names.
+    /// </summary>
+    public bool SecureCookies { get; set; } = true;
+
+    /// <summary>Prefix of every Redis key the app writes, so several apps can share one Redis.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "Sessions:KeyPrefix may hold only letters, digits, '_', '.' and '-'.")]
+    public string KeyPrefix { get; set; } = "sa";
+
+    /// <summary>
+    /// Optional base64 key (at least 32 bytes) that signs the session cookie. When empty, the key is
+    /// created once and kept in the session store, so every instance on the same Redis shares it.
+    /// </summary>
+    public string? CookieKey { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Sessions:IdleTimeout must be positive.", [nameof(IdleTimeout)]);
+        }
+
+        if (AbsoluteTimeout < IdleTimeout)
+        {
+            yield return new ValidationResult(
+                "Sessions:AbsoluteTimeout must be at least Sessions:IdleTimeout.", [nameof(AbsoluteTimeout)]);
+        }
+
+        if (!SecureCookies && CookieName.StartsWith("__Host-", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult(
+                "Sessions:CookieName starts with __Host-, which browsers accept only on Secure cookies: "
+                + "keep Sessions:SecureCookies true or choose another name.", [nameof(CookieName)]);
+        }
+
+        if (!string.IsNullOrEmpty(CookieKey) && DecodeCookieKey(CookieKey) is null)
+        {
+            yield return new ValidationResult(
+                "Sessions:CookieKey must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).", [nameof(CookieKey)]);
+        }
+    }
+
+    internal static byte[]? DecodeCookieKey(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out var written) && written >= 32 ? buffer[..written] : null;
+    }
+}
+
+/// <summary>Connection behaviour of the Redis client (section "Redis"); the address is ConnectionStrings:Redis.</summary>
+public sealed class RedisOptions
+{
+    public const string SectionName = "Redis";
+
+    /// <summary>Short on purpose: when Redis is away, the page must say so within two seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:ConnectTimeout must be between 50 ms and 1 minute.")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:OperationTimeout must be between 50 ms and 1 minute.")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,29 @@
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>Security events of the session flow. Session ids appear only as a short one-way fingerprint.</summary>
+internal static partial class SessionLog
+{
+    [LoggerMessage(EventId = 2001, EventName = "SessionCreated", Level = LogLevel.Information,
+        Message = "Session {SessionFingerprint} created for user {UserId} in the {Store} store (persistent: {IsPersistent})")]
+    public static partial void SessionCreated(ILogger logger, string userId, string sessionFingerprint, string store, bool isPersistent);
+
+    [LoggerMessage(EventId = 2002, EventName = "SessionEnded", Level = LogLevel.Information,
+        Message = "Session {SessionFingerprint} of user {UserId} ended by sign-out")]
+    public static partial void SessionEnded(ILogger logger, string userId, string sessionFingerprint);
+
+    [LoggerMessage(EventId = 2003, EventName = "SessionReplaced", Level = LogLevel.Information,
+        Message = "Session {SessionFingerprint} the browser brought to sign-in was ended")]
+    public static partial void SessionReplaced(ILogger logger, string sessionFingerprint);
+
+    [LoggerMessage(EventId = 2004, EventName = "SessionCookieRejected", Level = LogLevel.Debug,
+        Message = "A session cookie failed its integrity check and was ignored")]
+    public static partial void RejectedCookie(ILogger logger);
+
+    [LoggerMessage(EventId = 2005, EventName = "SessionStoreUnavailable", Level = LogLevel.Warning,
+        Message = "The {Store} session store is unavailable; the request is treated as anonymous")]
+    public static partial void StoreUnavailable(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(EventId = 2006, EventName = "SessionStoreSelected", Level = LogLevel.Information,
+        Message = "Session store: {Store}. {Detail}")]
+    public static partial void StoreSelected(ILogger logger, string store, string detail);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>What the server keeps about one signed-in session; the cookie holds only its id.</summary>
+public sealed record SessionRecord
+{
+    public required string UserId { get; init; }
+
+    public required string UserName { get; init; }
+
+    public string? Email { get; init; }
+
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Other claims of the user (type, value), for pages and policies that need them.</summary>
+    public IReadOnlyList<SessionClaim> Claims { get; init; } = [];
+
+    public string? SecurityStamp { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset AbsoluteExpiresAt { get; init; }
+
+    public bool IsPersistent { get; init; }
+
+    public string? ClientIp { get; init; }
+
+    public string? UserAgent { get; init; }
+}
+
+public sealed record SessionClaim(string Type, string Value);
+
+/// <summary>A session with its id, as listed for its owner.</summary>
+public sealed record StoredSession(SessionId Id, SessionRecord Record);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SessionRecord))]
+internal sealed partial class SessionJsonContext : JsonSerializerContext;

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace SessionAuth.Web.Sessions;
+
+internal static class SessionsExtensions
+{
+    public const string RedisConnectionStringName = "Redis";
+
+    /// <summary>
+    /// Server-side sessions: Redis when ConnectionStrings:Redis is set, else the in-process store.
+    /// Also puts the Data Protection key ring in Redis, so every instance reads the others' antiforgery tokens.
+    /// </summary>
+    public static WebApplicationBuilder AddServerSessions(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServerSessionOptions>().BindConfiguration(ServerSessionOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        var dataProtection = services.AddDataProtection().SetApplicationName("SessionAuth");
+        var redisConnectionString = builder.Configuration.GetConnectionString(RedisConnectionStringName);
+        if (string.IsNullOrWhiteSpace(redisConnectionString))
+        {
+            services.AddSingleton<ISessionStore, InMemorySessionStore>();
+        }
+        else
+        {
+            services.AddSingleton<IConnectionMultiplexer>(sp =>
+                ConnectRedis(redisConnectionString, sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+            services.AddSingleton<ISessionStore, RedisSessionStore>();
+            services.AddOptions<KeyManagementOptions>()
+                .Configure<IConnectionMultiplexer, IOptions<ServerSessionOptions>>((keys, redis, sessions) =>
+                    keys.XmlRepository = new RedisXmlRepository(
+                        () => redis.GetDatabase(), $"{sessions.Value.KeyPrefix}:data-protection-keys"));
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+
+        services.AddSingleton<SessionCookieProtector>();
+        services.AddAuthentication(ServerSessionDefaults.Scheme)
+            .AddScheme<ServerSessionSchemeOptions, ServerSessionHandler>(ServerSessionDefaults.Scheme, null);
+        services.AddAuthorization();
+        return builder;
+    }
+
+    public static WebApplication UseServerSessions(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<ISessionStore>();
+        var detail = store is RedisSessionStore
+            ? "Sessions are shared by every instance on this Redis."
+            : "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.";
+        SessionLog.StoreSelected(app.Logger, store.Name, detail);
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static ConnectionMultiplexer ConnectRedis(string connectionString, RedisOptions redisOptions)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        // Start even while Redis is away and reconnect by itself; fail each call fast meanwhile,
+        // so a page can say "unavailable" within two seconds instead of queueing requests.
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = (int)redisOptions.ConnectTimeout.TotalMilliseconds;
+        options.SyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
+        options.AsyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
+        options.ClientName ??= "sessionauth";
+        return ConnectionMultiplexer.Connect(options);
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (RedisException ex)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
+        }
+    }
+}
