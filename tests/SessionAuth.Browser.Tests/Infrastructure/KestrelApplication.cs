@@ -1,0 +1,57 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SessionAuth.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on real Kestrel, serving HTTPS on a free loopback port, pointed at a real Redis and a
+/// fresh SQLite file. Runs as "Testing", so the cookies are as hardened as in production
+/// (__Host- names, Secure) and a browser has to speak HTTPS to sign in.
+/// </summary>
+public sealed class KestrelApplication : WebApplicationFactory<Program>
+{
+    private readonly string _redisConnectionString;
+    private readonly X509Certificate2 _certificate = TestCertificate.Create();
+
+    public KestrelApplication(string redisConnectionString)
+    {
+        _redisConnectionString = redisConnectionString;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_certificate)));
+    }
+
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"sessionauth-browser-{Guid.NewGuid():N}.db");
+
+    /// <summary>Where Kestrel listens, e.g. https://127.0.0.1:41234, known once <see cref="Start"/> has run.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public void Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("Kestrel reported no addresses.");
+        BaseAddress = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
+        builder.UseSetting("ConnectionStrings:Redis", _redisConnectionString);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _certificate.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}

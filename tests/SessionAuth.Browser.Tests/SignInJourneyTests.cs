@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SessionAuth.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionAuth.Browser.Tests;
+
+/// <summary>What a person does in a real browser, against the app on Kestrel with Redis and SQLite behind it.</summary>
+[Collection(BrowserFixtureGroup.Name)]
+public sealed class SignInJourneyTests(BrowserFixture fixture)
+{
+    private const string Password = "correct horse battery staple";
+
+    [Fact]
+    public async Task PersonRegistersSignsInSeesDashboardAndSignsOut()
+    {
+        var email = $"ana-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Server-side sessions for ASP.NET Core" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "01-home");
+
+        await Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Register", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Register"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create an account" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "02-register");
+
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your account is ready. Sign in to continue.");
+        await Screenshots.SaveAsync(page, "03-login");
+
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // Registration sent no return URL, so sign-in lands on the home page, which now offers the dashboard.
+        await Expect(page).ToHaveURLAsync(PathIs("/"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open your dashboard" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
+        await Expect(page.Locator("[data-testid=dashboard-email]")).ToHaveTextAsync(email);
+        await Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("Signed in as");
+        await Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync(email);
+        await Screenshots.SaveAsync(page, "04-dashboard");
+
+        await Navigation(page).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You are signed out");
+        await Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveCountAsync(0);
+        await Screenshots.SaveAsync(page, "05-signed-out");
+
+        await page.GotoAsync("/Dashboard");
+
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        Assert.Equal("/Dashboard", QueryValue(page.Url, "ReturnUrl"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task OnAPhoneWithoutJavaScriptLoginAndDashboardFitTheScreenAndSignInWorks()
+    {
+        var email = $"bartholomew.featherstonehaugh-{Guid.NewGuid():N}@example.com";
+        await RegisterAsync(email);
+        await using var context = await fixture.NewContextAsync(new ViewportSize { Width = 390, Height = 844 }, javaScriptEnabled: false);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/Dashboard");
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        await AssertNoHorizontalScrollAsync(page);
+        await Screenshots.SaveAsync(page, "06-phone-login");
+
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
+        await Expect(page.Locator("[data-testid=dashboard-email]")).ToHaveTextAsync(email);
+        await Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("Signed in as");
+        await AssertNoHorizontalScrollAsync(page);
+        await Screenshots.SaveAsync(page, "07-phone-dashboard");
+    }
+
+    private async Task RegisterAsync(string email)
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+    }
+
+    private static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        Assert.True(widths[0] <= widths[1],
+            $"{new Uri(page.Url).AbsolutePath} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
+    }
+
+    private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+
+    /// <summary>Matches a page URL by its path, whatever the port and query string.</summary>
+    private static Regex PathIs(string path) => new($"^https://[^/]+{Regex.Escape(path)}(\\?.*)?$");
+
+    private static string? QueryValue(string url, string name) =>
+        System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)[name];
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Flow;
+
+/// <summary>Idle and absolute expiry each end a session, enforced by the server, not the cookie.</summary>
+public sealed class SessionExpiryTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task AnIdleSessionEndsAfterTheIdleTimeoutButUseKeepsItAlive()
+    {
+        // Redis enforces idle expiry with the key's TTL, in real time: a short configured timeout.
+        await using var app = new SessionAuthApplication(_redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Sessions:IdleTimeout"] = "00:00:01.500",
+        });
+        using var busy = app.CreateAppClient();
+        using var idle = app.CreateAppClient();
+        var busyCookie = await busy.RegisterAndLoginAsync(Emails.Unique("busy"));
+        var idleCookie = await idle.RegisterAndLoginAsync(Emails.Unique("idle"));
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(600);
+            Assert.Equal(HttpStatusCode.OK, (await busy.GetAsync("/Dashboard")).StatusCode);
+        }
+
+        // 2.4 s have passed: more than the idle timeout for the untouched session only.
+        var idleResponse = await idle.GetAsync("/Dashboard");
+        Assert.Equal(HttpStatusCode.Redirect, idleResponse.StatusCode);
+        Assert.StartsWith("/Account/Login", idleResponse.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.False(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(idleCookie)));
+        Assert.True(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(busyCookie)));
+    }
+
+    [Fact]
+    public async Task AnActiveSessionEndsAtTheAbsoluteTimeoutAndItsRecordIsDeleted()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new SessionAuthApplication(_redis.ConnectionString,
+            new Dictionary<string, string?> { ["Sessions:AbsoluteTimeout"] = "08:00:00" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        using var client = app.CreateAppClient();
+        var cookie = await client.RegisterAndLoginAsync(Emails.Unique("absolute"));
+
+        // Busy all day: a request every 15 minutes keeps the idle expiry sliding.
+        for (var i = 0; i < 31; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(15));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(15)); // 8 h since sign-in
+        var response = await client.GetAsync("/Dashboard");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.False(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(cookie)));
+    }
+}
