@@ -40,10 +40,7 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        // Registration sent no return URL, so sign-in lands on the home page, which now offers the dashboard.
-        await Expect(page).ToHaveURLAsync(PathIs("/"));
-        await page.GetByRole(AriaRole.Link, new() { Name = "Open your dashboard" }).ClickAsync();
-
+        // No return URL was asked for, so sign-in lands on the person's own dashboard.
         await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
         await Expect(page.Locator("[data-testid=dashboard-email]")).ToHaveTextAsync(email);
         await Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("Signed in as");
@@ -67,6 +64,7 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
     [Fact]
     public async Task OnAPhoneWithoutJavaScriptLoginAndDashboardFitTheScreenAndSignInWorks()
     {
+        // A long address must wrap, not push the page sideways.
         var email = $"bartholomew.featherstonehaugh-{Guid.NewGuid():N}@example.com";
         await RegisterAsync(email);
         await using var context = await fixture.NewContextAsync(new ViewportSize { Width = 390, Height = 844 }, javaScriptEnabled: false);
@@ -74,6 +72,7 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
 
         await page.GotoAsync("/Dashboard");
         await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Sign in to continue to that page.");
         await AssertNoHorizontalScrollAsync(page);
         await Screenshots.SaveAsync(page, "06-phone-login");
 

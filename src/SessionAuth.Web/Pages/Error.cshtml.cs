@@ -33,7 +33,7 @@ public sealed class ErrorModel : PageModel
         (Heading, Explanation) = Status switch
         {
             400 => ("The request could not be accepted",
-                "Part of the form was missing or out of date. Go back, reload the page and try again."),
+                "The form was incomplete, out of date, or held characters it cannot accept (such as NUL). Go back, reload the page and try again."),
             403 => ("Access denied", "Your account cannot open this page."),
             404 => ("Page not found", "There is no page at this address."),
             405 => ("Not allowed", "This address does not accept that kind of request."),

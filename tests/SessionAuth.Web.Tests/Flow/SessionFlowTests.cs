@@ -114,6 +114,18 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
         Assert.Equal("/Dashboard?tab=1", login.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task LoginWithoutAReturnUrlLandsOnTheDashboard()
+    {
+        using var client = _app.CreateAppClient();
+        var email = Emails.Unique("landing");
+        await client.RegisterAsync(email);
+
+        var login = await client.LoginAsync(email);
+
+        Assert.Equal("/Dashboard", login.Headers.Location?.OriginalString);
+    }
+
     [Theory]
     [InlineData("https://evil.example")]
     [InlineData("//evil.example")]

@@ -26,6 +26,7 @@ public sealed class LoginModel(SignInManager<ApplicationUser> signInManager, ISe
     {
         "registered" => "Your account is ready. Sign in to continue.",
         "signed-out" => "You are signed out. Your session has ended on the server.",
+        _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
     };
 

@@ -60,7 +60,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageMode
 
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.
-        return RedirectToPage("/Account/Login", new { Notice = "registered", ReturnUrl = Url.SafeReturnUrl(ReturnUrl) });
+        return RedirectToPage("/Account/Login", new { Notice = "registered", ReturnUrl = string.IsNullOrEmpty(ReturnUrl) ? null : Url.SafeReturnUrl(ReturnUrl) });
     }
 
     private static IEnumerable<(string Key, string Message)> Describe(IEnumerable<IdentityError> errors)

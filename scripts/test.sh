@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of SessionAuth on a fresh Debian machine: installs what the tests need
+# (redis-server, chromium) with apt-get when it is missing, then runs `dotnet test` on the
+# solution and ends with one line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} with apt-get ..."
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+results="$(mktemp -d)"
+set +e
+dotnet test SessionAuth.sln --configuration Release --logger trx --results-directory "$results" "$@"
+status=$?
+set -e
+
+# Sum the counters of every test assembly's TRX report.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  value() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status before reporting a failed test (build or test host failure)."
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Tests.Sessions;
+
+public sealed class SessionCookieProtectorTests
+{
+    private static SessionCookieProtector Protector(string? configuredKey = null)
+    {
+        var options = Options.Create(new ServerSessionOptions { CookieKey = configuredKey });
+        return new SessionCookieProtector(new InMemorySessionStore(options, new FakeTimeProvider()), options);
+    }
+
+    [Fact]
+    public async Task AProtectedIdReadsBackAndIsFiftyOneUrlSafeCharacters()
+    {
+        var protector = Protector();
+        var id = SessionId.New("user");
+
+        var value = await protector.ProtectAsync(id);
+
+        Assert.Equal(51, value.Length);
+        Assert.Matches("^[A-Za-z0-9_-]{28}\\.[A-Za-z0-9_-]{22}$", value);
+        Assert.Equal(id, await protector.UnprotectAsync(value));
+    }
+
+    [Fact]
+    public async Task AValueSignedWithAnotherKeyIsRejected()
+    {
+        var mine = Protector(Convert.ToBase64String(new byte[32]));
+        var theirs = Protector(Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        var value = await theirs.ProtectAsync(SessionId.New("user"));
+
+        Assert.Null(await mine.UnprotectAsync(value));
+    }
+
+    [Fact]
+    public async Task EveryOneCharacterChangeIsRejected()
+    {
+        var protector = Protector();
+        var value = await protector.ProtectAsync(SessionId.New("user"));
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var changed = value[..i] + (value[i] == 'A' ? 'B' : 'A') + value[(i + 1)..];
+            Assert.Null(await protector.UnprotectAsync(changed));
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAA+AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAA==.AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("ÄAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task MalformedValuesAreRejected(string? value)
+    {
+        Assert.Null(await Protector().UnprotectAsync(value));
+    }
+}

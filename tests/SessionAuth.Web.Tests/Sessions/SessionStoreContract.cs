@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Tests.Sessions;
+
+/// <summary>
+/// What every session store promises. Each implementation runs these same cases; absolute expiry
+/// is driven by a <see cref="FakeTimeProvider"/>, idle expiry by the store's own clock.
+/// </summary>
+public abstract class SessionStoreContract : IAsyncLifetime
+{
+    protected static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(1);
+
+    protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected IOptions<ServerSessionOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new ServerSessionOptions
+    {
+        IdleTimeout = IdleTimeout,
+        AbsoluteTimeout = TimeSpan.FromHours(8),
+        KeyPrefix = $"contract-{Guid.NewGuid():N}",
+    });
+
+    protected ISessionStore Store { get; private set; } = null!;
+
+    protected abstract Task<ISessionStore> CreateStoreAsync();
+
+    /// <summary>Lets more than <see cref="IdleTimeout"/> pass for the store's idle expiry.</summary>
+    protected abstract Task LetIdleTimeoutPassAsync();
+
+    /// <summary>Lets part of the idle timeout pass, as a request gap shorter than it would.</summary>
+    protected abstract Task LetTimePassAsync(TimeSpan span);
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task ACreatedSessionReadsBackWithEveryField()
+    {
+        var (id, record) = NewSession("user-1", roles: ["admin", "ops"]);
+
+        await Store.CreateAsync(id, record);
+        var read = await Store.GetAndTouchAsync(id);
+
+        Assert.NotNull(read);
+        Assert.Equal(record with { Roles = [], Claims = [] }, read with { Roles = [], Claims = [] });
+        Assert.Equal(record.Roles, read.Roles);
+        Assert.Equal(record.Claims, read.Claims);
+    }
+
+    [Fact]
+    public async Task AnUnknownSessionIsNull()
+    {
+        Assert.Null(await Store.GetAndTouchAsync(SessionId.New("nobody")));
+        Assert.Null(await Store.RemoveAsync(SessionId.New("nobody")));
+    }
+
+    [Fact]
+    public async Task RemovingEndsTheSessionOnceAndDropsItFromTheUsersList()
+    {
+        var (id, record) = NewSession("user-remove");
+        await Store.CreateAsync(id, record);
+
+        var removed = await Store.RemoveAsync(id);
+
+        Assert.Equal(record.UserId, removed?.UserId);
+        Assert.Null(await Store.GetAndTouchAsync(id));
+        Assert.Null(await Store.RemoveAsync(id));
+        Assert.Empty(await Store.ListByUserAsync("user-remove"));
+    }
+
+    [Fact]
+    public async Task AnUntouchedSessionEndsAfterTheIdleTimeout()
+    {
+        var (id, record) = NewSession("user-idle");
+        await Store.CreateAsync(id, record);
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.Null(await Store.GetAndTouchAsync(id));
+        Assert.Empty(await Store.ListByUserAsync("user-idle"));
+    }
+
+    [Fact]
+    public async Task EachReadSlidesTheIdleExpiry()
+    {
+        var (id, record) = NewSession("user-slide");
+        await Store.CreateAsync(id, record);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await LetTimePassAsync(IdleTimeout * 0.5);
+            Assert.NotNull(await Store.GetAndTouchAsync(id));
+        }
+    }
+
+    [Fact]
+    public async Task AnActiveSessionEndsAtItsAbsoluteExpiry()
+    {
+        var (id, record) = NewSession("user-absolute");
+        await Store.CreateAsync(id, record);
+        Assert.NotNull(await Store.GetAndTouchAsync(id));
+
+        Clock.Advance(TimeSpan.FromHours(8));
+
+        Assert.Null(await Store.GetAndTouchAsync(id));
+        Assert.Null(await Store.RemoveAsync(id));
+        Assert.Empty(await Store.ListByUserAsync("user-absolute"));
+    }
+
+    [Fact]
+    public async Task ListingShowsOnlyTheUsersLiveSessionsNewestFirstWithoutTouchingOthers()
+    {
+        var (older, olderRecord) = NewSession("user-list");
+        await Store.CreateAsync(older, olderRecord);
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
+        var (newer, newerRecord) = NewSession("user-list");
+        await Store.CreateAsync(newer, newerRecord);
+        var (ended, endedRecord) = NewSession("user-list");
+        await Store.CreateAsync(ended, endedRecord);
+        await Store.RemoveAsync(ended);
+        var (other, otherRecord) = NewSession("someone-else");
+        await Store.CreateAsync(other, otherRecord);
+
+        var listed = await Store.ListByUserAsync("user-list");
+
+        Assert.Equal([newer, older], listed.Select(s => s.Id).ToArray());
+        Assert.All(listed, s => Assert.Equal("user-list", s.Record.UserId));
+    }
+
+    [Fact]
+    public async Task RemovingAllOfAUsersSessionsCanKeepTheCurrentOneAndLeavesOtherUsersAlone()
+    {
+        var sessions = new List<SessionId>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (id, record) = NewSession("user-all");
+            await Store.CreateAsync(id, record);
+            sessions.Add(id);
+        }
+
+        var (other, otherRecord) = NewSession("user-bystander");
+        await Store.CreateAsync(other, otherRecord);
+
+        var removed = await Store.RemoveAllByUserAsync("user-all", except: sessions[2]);
+
+        Assert.Equal(4, removed);
+        Assert.Equal([sessions[2]], (await Store.ListByUserAsync("user-all")).Select(s => s.Id).ToArray());
+        Assert.NotNull(await Store.GetAndTouchAsync(sessions[2]));
+        Assert.Null(await Store.GetAndTouchAsync(sessions[0]));
+        Assert.NotNull(await Store.GetAndTouchAsync(other));
+        Assert.Equal(1, await Store.RemoveAllByUserAsync("user-all"));
+        Assert.Empty(await Store.ListByUserAsync("user-all"));
+    }
+
+    [Fact]
+    public async Task TheFirstCookieKeyOfferedIsTheOneEveryoneGets()
+    {
+        byte[] first = [1, 2, 3], second = [4, 5, 6];
+
+        var a = await Store.GetOrAddCookieKeyAsync(first);
+        var b = await Store.GetOrAddCookieKeyAsync(second);
+
+        Assert.Equal(first, a);
+        Assert.Equal(first, b);
+    }
+
+    [Fact]
+    public async Task SessionIdsOfOneUserShareATagAndDifferInTheirRandomPart()
+    {
+        var ids = Enumerable.Range(0, 100).Select(_ => SessionId.New("user-tag")).ToList();
+
+        Assert.Single(ids.Select(id => id.Tag).Distinct());
+        Assert.Equal(100, ids.Select(id => id.Value).Distinct().Count());
+        Assert.NotEqual(SessionId.New("user-tag").Tag, SessionId.New("another-user").Tag);
+        await Task.CompletedTask;
+    }
+
+    private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null)
+    {
+        var now = Clock.GetUtcNow();
+        var record = new SessionRecord
+        {
+            UserId = userId,
+            UserName = $"{userId}@example.com",
+            Email = $"{userId}@example.com",
+            Roles = roles ?? [],
+            Claims = [new SessionClaim("department", "research")],
+            SecurityStamp = "STAMP",
+            CreatedAt = now,
+            AbsoluteExpiresAt = now + Options.Value.AbsoluteTimeout,
+            IsPersistent = true,
+            ClientIp = "203.0.113.7",
+            UserAgent = "Contract/1.0",
+        };
+        return (SessionId.New(userId), record);
+    }
+}

@@ -1,0 +1,65 @@
+using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace SessionAuth.Web.Tests.Sessions;
+
+/// <summary>The contract against a real redis-server: idle expiry is Redis's own key TTL, in real time.</summary>
+public sealed class RedisSessionStoreContractTests : SessionStoreContract
+{
+    private RedisServer _redis = null!;
+    private ConnectionMultiplexer _connection = null!;
+
+    protected override async Task<ISessionStore> CreateStoreAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        return new RedisSessionStore(_connection, Options, Clock);
+    }
+
+    protected override Task LetIdleTimeoutPassAsync() => Task.Delay(IdleTimeout + TimeSpan.FromMilliseconds(300));
+
+    protected override Task LetTimePassAsync(TimeSpan span) => Task.Delay(span);
+
+    public override async Task DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASessionAndItsUsersIndexShareOneClusterHashSlot()
+    {
+        var id = SessionId.New("user-slot");
+        var now = Clock.GetUtcNow();
+        await Store.CreateAsync(id, new SessionRecord
+        {
+            UserId = "user-slot", UserName = "u", CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+        });
+
+        var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{Options.Value.KeyPrefix}:*").ToList();
+
+        Assert.Equal(2, keys.Count);
+        Assert.Single(keys.Select(k => _connection.HashSlot(k)).Distinct());
+        Assert.All(keys, k => Assert.Contains($"{{{id.Tag}}}", (string)k!, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The same contract for the embedded in-process store, with the fake clock for both timeouts.</summary>
+public sealed class InMemorySessionStoreContractTests : SessionStoreContract
+{
+    protected override Task<ISessionStore> CreateStoreAsync() =>
+        Task.FromResult<ISessionStore>(new InMemorySessionStore(Options, Clock));
+
+    protected override Task LetIdleTimeoutPassAsync()
+    {
+        Clock.Advance(IdleTimeout + TimeSpan.FromMilliseconds(300));
+        return Task.CompletedTask;
+    }
+
+    protected override Task LetTimePassAsync(TimeSpan span)
+    {
+        Clock.Advance(span);
+        return Task.CompletedTask;
+    }
+}
