@@ -43,12 +43,23 @@ internal static class AccountsExtensions
         return builder;
     }
 
-    /// <summary>Applies committed migrations; EF Core takes a lock so several instances may start at once.</summary>
+    /// <summary>
+    /// Applies committed migrations at start-up. EF Core's migration lock lets several instances
+    /// start at once; it is taken only when something is pending, so a lock row left by a process
+    /// killed mid-migration cannot stall every later start.
+    /// </summary>
     public static async Task MigrateAccountsDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         EnsureDirectoryFor(db.Database.GetConnectionString());
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
         await db.Database.MigrateAsync();
     }
 

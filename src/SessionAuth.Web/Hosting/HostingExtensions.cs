@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Sessions;
 using StackExchange.Redis;
 
@@ -11,18 +14,30 @@ internal static class HostingExtensions
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks();
+
+        // Behind a TLS-terminating proxy the app must see the original scheme (Secure cookies,
+        // antiforgery, HSTS) and client address (session records). Only the listed proxies are trusted.
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HostingOptions>>((forwarded, hosting) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in hosting.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
         return builder;
     }
 
     /// <summary>Errors become friendly pages with the right status; the store being away is a 503, not a 500.</summary>
     public static WebApplication UseErrorPages(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/Error",
             StatusCodeSelector = exception => exception switch
             {
-                SessionStoreUnavailableException or RedisException => StatusCodes.Status503ServiceUnavailable,
+                SessionStoreUnavailableException or RedisException or RedisTimeoutException => StatusCodes.Status503ServiceUnavailable,
                 BadHttpRequestException bad => bad.StatusCode,
                 _ => StatusCodes.Status500InternalServerError,
             },

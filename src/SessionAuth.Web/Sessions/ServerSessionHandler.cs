@@ -107,7 +107,8 @@ internal sealed class ServerSessionHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (Context.SessionStoreUnavailable())
+        // Also without a cookie: sending someone to a sign-in that cannot work helps nobody.
+        if (Context.SessionStoreUnavailable() || !store.IsAvailable)
         {
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "5";

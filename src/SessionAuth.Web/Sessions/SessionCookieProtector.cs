@@ -17,12 +17,17 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
     private const int MacLength = 22; // base64url of 16 bytes
     public const int ValueLength = SessionId.Length + 1 + MacLength;
 
-    private byte[]? _key;
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
+    private const int KeysKept = 3;
 
+    private KeySet? _keys;
+    private long _lastRefresh = long.MinValue;
+
+    /// <summary>Signs a new session's id. Sign-in (not the per-request path) checks the shared key first.</summary>
     public async ValueTask<string> ProtectAsync(SessionId id, CancellationToken cancellationToken = default)
     {
-        var key = await GetKeyAsync(cancellationToken);
-        return string.Concat(id.Value, ".", Base64Url.EncodeToString(Mac(key, id.Value)));
+        var keys = await SyncAsync(await GetKeysAsync(cancellationToken), cancellationToken);
+        return string.Concat(id.Value, ".", Base64Url.EncodeToString(Mac(keys.Current, id.Value)));
     }
 
     /// <summary>The session id in a well-formed, genuine cookie value; null for anything else.</summary>
@@ -41,16 +46,24 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             return null;
         }
 
-        var key = await GetKeyAsync(cancellationToken);
-        return CryptographicOperations.FixedTimeEquals(presented, Mac(key, id.Value)) ? id : null;
+        var keys = await GetKeysAsync(cancellationToken);
+        if (keys.Verifies(presented, id.Value))
+        {
+            return id;
+        }
+
+        // An unknown key may be a new shared key, written by another instance after the store lost
+        // the old one (a flushed or non-persistent Redis). Look again, at most every few seconds.
+        var refreshed = await RefreshAsync(keys, cancellationToken);
+        return refreshed is not null && refreshed.Verifies(presented, id.Value) ? id : null;
     }
 
     private static byte[] Mac(byte[] key, string value) =>
         HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(value))[..MacBytes];
 
-    private async ValueTask<byte[]> GetKeyAsync(CancellationToken cancellationToken)
+    private async ValueTask<KeySet> GetKeysAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _key) is { } cached)
+        if (Volatile.Read(ref _keys) is { } cached)
         {
             return cached;
         }
@@ -59,7 +72,50 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
         var key = string.IsNullOrEmpty(configured)
             ? await store.GetOrAddCookieKeyAsync(RandomNumberGenerator.GetBytes(32), cancellationToken)
             : ServerSessionOptions.DecodeCookieKey(configured)!;
-        Volatile.Write(ref _key, key);
-        return key;
+        Interlocked.CompareExchange(ref _keys, new KeySet(key, [key]), null);
+        Interlocked.Exchange(ref _lastRefresh, Environment.TickCount64);
+        return Volatile.Read(ref _keys)!;
+    }
+
+    private async ValueTask<KeySet?> RefreshAsync(KeySet keys, CancellationToken cancellationToken)
+    {
+        var last = Interlocked.Read(ref _lastRefresh);
+        var now = Environment.TickCount64;
+        if (!string.IsNullOrEmpty(options.Value.CookieKey) || now - last < RefreshInterval.TotalMilliseconds
+            || Interlocked.CompareExchange(ref _lastRefresh, now, last) != last)
+        {
+            return null;
+        }
+
+        return await SyncAsync(keys, cancellationToken);
+    }
+
+    /// <summary>
+    /// Offering our key puts it back if the store lost it; otherwise we adopt the one it holds and
+    /// keep accepting the keys we signed with before.
+    /// </summary>
+    private async ValueTask<KeySet> SyncAsync(KeySet keys, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(options.Value.CookieKey))
+        {
+            return keys;
+        }
+
+        var current = await store.GetOrAddCookieKeyAsync(keys.Current, cancellationToken);
+        if (current.AsSpan().SequenceEqual(keys.Current))
+        {
+            return keys;
+        }
+
+        var updated = new KeySet(current, [current, .. keys.Accepted.Take(KeysKept - 1)]);
+        Volatile.Write(ref _keys, updated);
+        return updated;
+    }
+
+    /// <summary>The key new cookies are signed with, and every key a cookie may still be signed with.</summary>
+    private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Accepted)
+    {
+        public bool Verifies(byte[] presented, string value) =>
+            Accepted.Any(key => CryptographicOperations.FixedTimeEquals(presented, Mac(key, value)));
     }
 }

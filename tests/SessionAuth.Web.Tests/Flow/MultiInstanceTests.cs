@@ -1,0 +1,70 @@
+using System.Net;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Flow;
+
+/// <summary>Several app instances on one Redis: any of them serves a session, and sign-out ends it on all.</summary>
+public sealed class MultiInstanceTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private SessionAuthApplication _first = null!;
+    private SessionAuthApplication _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _first = new SessionAuthApplication(_redis.ConnectionString);
+        _second = new SessionAuthApplication(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASessionFromOneInstanceWorksOnAnotherAndLogoutKillsItOnEveryInstance()
+    {
+        using var onFirst = _first.CreateAppClient();
+        var cookie = await onFirst.RegisterAndLoginAsync(Emails.Unique("multi"));
+        using var onSecond = ClientWithCookie(_second, cookie);
+        Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/Dashboard")).StatusCode);
+
+        // Signed out through the second instance, with its own form and antiforgery token.
+        var logout = await onSecond.SubmitAsync("/Dashboard", [], postPath: "/Account/Logout");
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await onFirst.GetAsync("/Dashboard")).StatusCode);
+        using var replay = ClientWithCookie(_first, cookie);
+        Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/Dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task InstancesAgreeOnTheCookieKeyAgainAfterRedisLosesIt()
+    {
+        using var warmFirst = _first.CreateAppClient();
+        await warmFirst.RegisterAndLoginAsync(Emails.Unique("warm"));
+        await _redis.Admin.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync();
+
+        // A new instance starts on the emptied Redis and writes a new shared key.
+        await using var third = new SessionAuthApplication(_redis.ConnectionString);
+        using var onThird = third.CreateAppClient();
+        var fromThird = await onThird.RegisterAndLoginAsync(Emails.Unique("third"));
+        using var onFirst = _first.CreateAppClient();
+        var fromFirst = await onFirst.RegisterAndLoginAsync(Emails.Unique("first"));
+
+        using var thirdOnFirst = ClientWithCookie(_first, fromThird);
+        using var firstOnThird = ClientWithCookie(third, fromFirst);
+        Assert.Equal(HttpStatusCode.OK, (await thirdOnFirst.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await firstOnThird.GetAsync("/Dashboard")).StatusCode);
+    }
+
+    private static AppClient ClientWithCookie(SessionAuthApplication app, string cookie)
+    {
+        var client = app.CreateAppClient();
+        client.Http.DefaultRequestHeaders.Add("Cookie", $"{AppClient.SessionCookieName}={cookie}");
+        return client;
+    }
+}
