@@ -74,8 +74,8 @@ public sealed class LoginModel(SignInManager<ApplicationUser> signInManager, ISe
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user!);
-        await HttpContext.SignInAsync(ServerSessionDefaults.Scheme, principal,
-            new AuthenticationProperties { IsPersistent = Input.RememberMe });
+        // The default scheme is the server session; the benchmark swaps in its comparison modes here.
+        await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
         return LocalRedirect(returnUrl);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
 
@@ -14,7 +13,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(ServerSessionDefaults.Scheme);
+        await HttpContext.SignOutAsync();
         return RedirectToPage("/Account/Login", new { Notice = "signed-out" });
     }
 }
