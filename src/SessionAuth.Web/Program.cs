@@ -14,7 +14,7 @@ var app = builder.Build();
 
 await app.MigrateAccountsDatabaseAsync();
 
-app.UseErrorPages();
+app.UseHostingPipeline();
 // Static files answer before authentication, so a stylesheet never costs a session lookup.
 app.UseStaticFiles();
 app.UseRouting();

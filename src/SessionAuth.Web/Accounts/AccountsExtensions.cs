@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -18,6 +19,15 @@ internal static class AccountsExtensions
         }
 
         builder.Services.AddDbContext<AccountsDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<PasswordPolicyOptions>>(
+            (identity, policy) => identity.Password.RequiredLength = policy.Value.MinimumLength);
+        // PasswordHasher's V3 format is PBKDF2-HMAC-SHA512; older hashes report "rehash needed" and
+        // UserManager rewrites them at the next successful sign-in.
+        builder.Services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordPolicyOptions>>(
+            (hasher, policy) => hasher.IterationCount = policy.Value.HashIterations);
+        builder.Services.AddSingleton<DecoyPasswordCheck>();
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.
@@ -25,7 +35,6 @@ internal static class AccountsExtensions
             .AddIdentityCore<ApplicationUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 12;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
@@ -37,6 +46,8 @@ internal static class AccountsExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddPasswordValidator<PasswordPolicyValidator>()
+            .AddErrorDescriber<AccountErrorDescriber>()
             .AddSignInManager();
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AccountsDbContext>("accounts-db", tags: ["ready"]);

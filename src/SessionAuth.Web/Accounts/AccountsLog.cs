@@ -1,8 +1,44 @@
 namespace SessionAuth.Web.Accounts;
 
+/// <summary>
+/// Security events of the account flow (ASVS 7.1/7.2). Emails appear only as a short one-way
+/// fingerprint; passwords, session ids and tokens never appear.
+/// </summary>
 internal static partial class AccountsLog
 {
     [LoggerMessage(EventId = 1001, EventName = "ApplyingMigrations", Level = LogLevel.Information,
         Message = "Applying {Count} accounts database migration(s): {Migrations}. If this hangs, a process died mid-migration: delete the row in __EFMigrationsLock.")]
     public static partial void ApplyingMigrations(ILogger logger, int count, string migrations);
+
+    [LoggerMessage(EventId = 1010, EventName = "UserRegistered", Level = LogLevel.Information,
+        Message = "User {UserId} registered")]
+    public static partial void UserRegistered(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 1011, EventName = "LoginSucceeded", Level = LogLevel.Information,
+        Message = "User {UserId} signed in from {ClientIp}")]
+    public static partial void LoginSucceeded(ILogger logger, string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 1012, EventName = "LoginFailed", Level = LogLevel.Warning,
+        Message = "Sign-in failed for {EmailFingerprint} from {ClientIp}: {Reason}")]
+    public static partial void LoginFailed(ILogger logger, string emailFingerprint, string? clientIp, string reason);
+
+    [LoggerMessage(EventId = 1013, EventName = "AccountLockedOut", Level = LogLevel.Warning,
+        Message = "User {UserId} is locked out after repeated failed sign-ins (from {ClientIp})")]
+    public static partial void AccountLockedOut(ILogger logger, string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 1014, EventName = "PasswordChanged", Level = LogLevel.Information,
+        Message = "User {UserId} changed their password; {EndedSessions} other session(s) ended")]
+    public static partial void PasswordChanged(ILogger logger, string userId, int endedSessions);
+
+    [LoggerMessage(EventId = 1015, EventName = "PasswordChangeFailed", Level = LogLevel.Warning,
+        Message = "User {UserId} failed to change their password: {Reason}")]
+    public static partial void PasswordChangeFailed(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(EventId = 1016, EventName = "PasswordHashUpgraded", Level = LogLevel.Information,
+        Message = "The password hash of user {UserId} was upgraded to the configured strength")]
+    public static partial void PasswordHashUpgraded(ILogger logger, string userId);
+
+    /// <summary>A short one-way fingerprint of an email for logs.</summary>
+    public static string Fingerprint(string? email) => Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((email ?? "").ToUpperInvariant())))[..8];
 }

@@ -14,6 +14,8 @@ internal static class HostingExtensions
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks();
+        builder.Services.AddAccountEndpointProtection();
+        builder.AddSecurityHeaders();
 
         // Behind a TLS-terminating proxy the app must see the original scheme (Secure cookies,
         // antiforgery, HSTS) and client address (session records). Only the listed proxies are trusted.
@@ -28,8 +30,11 @@ internal static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Errors become friendly pages with the right status; the store being away is a 503, not a 500.</summary>
-    public static WebApplication UseErrorPages(this WebApplication app)
+    /// <summary>
+    /// The front of the pipeline: forwarded headers, friendly error pages with the right status (the
+    /// store being away is a 503, not a 500), security headers, and the account forms' limits.
+    /// </summary>
+    public static WebApplication UseHostingPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -48,6 +53,8 @@ internal static class HostingExtensions
             app.UseHsts();
         }
 
+        app.UseSecurityHeaders();
+        app.UseAccountEndpointProtection();
         return app;
     }
 

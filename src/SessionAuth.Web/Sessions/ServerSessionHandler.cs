@@ -89,6 +89,8 @@ internal sealed class ServerSessionHandler(
         await store.CreateAsync(id, record, Context.RequestAborted);
 
         var value = await protector.ProtectAsync(id, Context.RequestAborted);
+        // Later code in this request (e.g. "end my other sessions") sees the session it now has.
+        Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
         Response.Cookies.Append(_sessions.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
     }

@@ -25,6 +25,8 @@ public sealed class SessionAuthApplication(
         builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
         builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
         builder.UseSetting("Hosting:InstanceName", "test-instance");
+        // Every test client shares one address; the rate limit has its own tests with a low limit.
+        builder.UseSetting("AccountEndpoints:PermitLimit", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

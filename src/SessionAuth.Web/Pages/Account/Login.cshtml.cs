@@ -8,7 +8,11 @@ using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
 
-public sealed class LoginModel(SignInManager<ApplicationUser> signInManager, ISessionStore store) : PageModel
+public sealed class LoginModel(
+    SignInManager<ApplicationUser> signInManager,
+    ISessionStore store,
+    DecoyPasswordCheck decoy,
+    ILogger<LoginModel> logger) : PageModel
 {
     public const string InvalidCredentials = "Invalid email or password.";
 
@@ -62,20 +66,45 @@ public sealed class LoginModel(SignInManager<ApplicationUser> signInManager, ISe
             return Page();
         }
 
-        var user = await signInManager.UserManager.FindByEmailAsync(Input.Email);
-        var result = user is null
-            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
-        if (!result.Succeeded)
+        var users = signInManager.UserManager;
+        var clientIp = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var user = await users.FindByEmailAsync(Input.Email);
+        if (user is null || await users.IsLockedOutAsync(user))
         {
-            // Unknown email, wrong password and locked account all read the same.
-            ModelState.AddModelError(string.Empty, InvalidCredentials);
-            return Page();
+            // Unknown email and locked account do the same work as a wrong password, and read the same.
+            decoy.Verify(Input.Password);
+            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, user is null ? "unknown email" : "locked out");
+            return InvalidCredentialsPage();
         }
 
-        var principal = await signInManager.CreateUserPrincipalAsync(user!);
+        var hashBefore = user.PasswordHash;
+        var result = await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, "wrong password");
+            if (result.IsLockedOut)
+            {
+                AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
+            }
+
+            return InvalidCredentialsPage();
+        }
+
+        if (!string.Equals(hashBefore, user.PasswordHash, StringComparison.Ordinal))
+        {
+            AccountsLog.PasswordHashUpgraded(logger, user.Id);
+        }
+
+        var principal = await signInManager.CreateUserPrincipalAsync(user);
         // The default scheme is the server session; the benchmark swaps in its comparison modes here.
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
+        AccountsLog.LoginSucceeded(logger, user.Id, clientIp);
         return LocalRedirect(returnUrl);
+    }
+
+    private PageResult InvalidCredentialsPage()
+    {
+        ModelState.AddModelError(string.Empty, InvalidCredentials);
+        return Page();
     }
 }

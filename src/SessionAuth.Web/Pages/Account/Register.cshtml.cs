@@ -6,7 +6,7 @@ using SessionAuth.Web.Accounts;
 
 namespace SessionAuth.Web.Pages.Account;
 
-public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageModel
+public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<RegisterModel> logger) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -23,7 +23,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageMode
         public string Email { get; set; } = "";
 
         [Required(ErrorMessage = "Choose a password.")]
-        [StringLength(128, MinimumLength = 12, ErrorMessage = "Use 12 to 128 characters. Spaces and any language are fine.")]
+        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";
@@ -34,6 +34,8 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageMode
         [Display(Name = "Confirm password")]
         public string ConfirmPassword { get; set; } = "";
     }
+
+    public int MinimumLength => users.Options.Password.RequiredLength;
 
     public void OnGet()
     {
@@ -57,6 +59,8 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users) : PageMode
 
             return Page();
         }
+
+        AccountsLog.UserRegistered(logger, user.Id);
 
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.

@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Pages.Account;
+
+/// <summary>
+/// Changing the password proves the current one, gives this browser a new session id, and ends
+/// every other session of the user: whoever held a stolen cookie or the old password is out (ASVS 3.3.3).
+/// </summary>
+public sealed class ChangePasswordModel(
+    SignInManager<ApplicationUser> signInManager,
+    ISessionStore store,
+    ILogger<ChangePasswordModel> logger) : PageModel
+{
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? Notice { get; set; }
+
+    public int MinimumLength => signInManager.UserManager.Options.Password.RequiredLength;
+
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter your current password.")]
+        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "A password has at most 128 characters.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Current password")]
+        public string OldPassword { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose a new password.")]
+        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "New password")]
+        public string NewPassword { get; set; } = "";
+
+        [Required(ErrorMessage = "Type the new password again.")]
+        [DataType(DataType.Password)]
+        [Compare(nameof(NewPassword), ErrorMessage = "The two new passwords differ.")]
+        [Display(Name = "Confirm new password")]
+        public string ConfirmPassword { get; set; } = "";
+    }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var users = signInManager.UserManager;
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            // The session outlived its account: end it.
+            await HttpContext.SignOutAsync();
+            return RedirectToPage("/Account/Login");
+        }
+
+        var result = await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
+        if (!result.Succeeded)
+        {
+            AccountsLog.PasswordChangeFailed(logger, user.Id, string.Join(", ", result.Errors.Select(e => e.Code)));
+            foreach (var error in result.Errors)
+            {
+                var (key, message) = error.Code == nameof(IdentityErrorDescriber.PasswordMismatch)
+                    ? ("Input.OldPassword", "That is not your current password.")
+                    : ("Input.NewPassword", error.Description);
+                ModelState.AddModelError(key, message);
+            }
+
+            return Page();
+        }
+
+        // Signing in again rotates this browser's session id (the handler ends the old one) ...
+        var wasPersistent = HttpContext.GetServerSession()?.Record.IsPersistent == true;
+        await HttpContext.SignInAsync(await signInManager.CreateUserPrincipalAsync(user),
+            new AuthenticationProperties { IsPersistent = wasPersistent });
+        // ... and every other session of the user ends.
+        var ended = await store.RemoveAllByUserAsync(user.Id, except: HttpContext.GetServerSession()?.Id);
+        AccountsLog.PasswordChanged(logger, user.Id, ended);
+        return RedirectToPage(new { Notice = "changed" });
+    }
+}
