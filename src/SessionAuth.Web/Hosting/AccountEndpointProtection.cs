@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -51,20 +50,11 @@ internal static class AccountEndpointProtection
         {
             if (AccountEndpointOptions.IsAccountFormPost(context.Request))
             {
-                if (context.Request.ContentLength > maxBytes)
+                if (context.Request.ContentLength is { } length ? length > maxBytes : !await BufferWithinAsync(context.Request, maxBytes))
                 {
-                    // Refuse from the headers alone: the body is never read.
+                    // Refused from the headers alone (or at the first byte past the cap): never parsed.
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                     return;
-                }
-
-                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                {
-                    limit.MaxRequestBodySize = maxBytes; // chunked bodies: the server stops at the cap
-                }
-                else
-                {
-                    context.Request.Body = new LengthLimitedStream(context.Request.Body, maxBytes);
                 }
             }
 
@@ -74,45 +64,28 @@ internal static class AccountEndpointProtection
         return app;
     }
 
-    /// <summary>For servers without a body-size feature: fails the read past the cap with a 413.</summary>
-    private sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+    /// <summary>
+    /// A body of unknown length (chunked) is read up to the cap into memory: small, bounded, and the
+    /// same on every server, where a limit inside the form reader would surface as a 400 instead.
+    /// </summary>
+    private static async Task<bool> BufferWithinAsync(HttpRequest request, long maxBytes)
     {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
+            if (buffer.Length + read > maxBytes)
+            {
+                return false;
+            }
+
+            buffer.Write(chunk, 0, read);
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Count(int read)
-        {
-            _read += read;
-            return _read > limit
-                ? throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge)
-                : read;
-        }
+        buffer.Position = 0;
+        request.Body = buffer;
+        request.HttpContext.Response.RegisterForDispose(buffer);
+        return true;
     }
 }

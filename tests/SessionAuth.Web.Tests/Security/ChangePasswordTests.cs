@@ -1,0 +1,85 @@
+using System.Net;
+using SessionAuth.Web.Tests.Flow;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Security;
+
+/// <summary>Changing the password needs the current one, rotates this session and ends every other (ASVS 2.1.5, 3.3.3).</summary>
+public sealed class ChangePasswordTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
+{
+    private const string NewPassword = "a brand new passphrase for me";
+
+    [Fact]
+    public async Task ChangingThePasswordRotatesThisSessionAndEndsEveryOtherOne()
+    {
+        var email = Emails.Unique("change");
+        using var laptop = fixture.App.CreateAppClient();
+        var laptopCookie = await laptop.RegisterAndLoginAsync(email);
+        using var phone = fixture.App.CreateAppClient();
+        var phoneCookie = AppClient.SessionCookieValue(await phone.LoginAsync(email))!;
+
+        var change = await ChangeAsync(laptop, AppClient.Password, NewPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
+        var rotated = AppClient.SessionCookieValue(change);
+        Assert.NotNull(rotated);
+        Assert.NotEqual(laptopCookie, rotated);
+        Assert.False(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(laptopCookie)));
+        Assert.False(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(phoneCookie)));
+        Assert.True(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(rotated)));
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/Dashboard")).StatusCode);
+        Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 1014);
+
+        using var later = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.OK, (await later.LoginAsync(email)).StatusCode); // old password: refused
+        Assert.Equal(HttpStatusCode.Redirect, (await later.LoginAsync(email, NewPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AWrongCurrentPasswordChangesNothing()
+    {
+        var email = Emails.Unique("change-wrong");
+        using var client = fixture.App.CreateAppClient();
+        var cookie = await client.RegisterAndLoginAsync(email);
+
+        var change = await ChangeAsync(client, "not my current password", NewPassword);
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Contains("That is not your current password.", await AppClient.BodyAsync(change), StringComparison.Ordinal);
+        Assert.True(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(cookie)));
+        using var later = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await later.LoginAsync(email)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheNewPasswordMustMeetThePolicy()
+    {
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(Emails.Unique("change-policy"));
+
+        var change = await ChangeAsync(client, AppClient.Password, "qwerty123456");
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Contains("most common", await AppClient.BodyAsync(change), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangePasswordNeedsASignedInPersonAndAnAntiforgeryToken()
+    {
+        using var anonymous = fixture.App.CreateAppClient();
+        var page = await anonymous.GetAsync("/Account/ChangePassword");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/Account/Login", page.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(Emails.Unique("change-csrf"));
+        var forged = await client.Http.PostAsync("/Account/ChangePassword", new FormUrlEncodedContent(
+            [new("Input.OldPassword", AppClient.Password), new("Input.NewPassword", NewPassword), new("Input.ConfirmPassword", NewPassword)]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    internal static Task<HttpResponseMessage> ChangeAsync(AppClient client, string current, string next) =>
+        client.SubmitAsync("/Account/ChangePassword",
+            [new("Input.OldPassword", current), new("Input.NewPassword", next), new("Input.ConfirmPassword", next)]);
+}
