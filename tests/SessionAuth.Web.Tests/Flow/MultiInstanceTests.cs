@@ -42,6 +42,30 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFormFromOneInstanceCanBePostedToAnotherBecauseTheyShareDataProtectionKeys()
+    {
+        var email = Emails.Unique("antiforgery");
+        using var onFirst = _first.CreateAppClient(handleCookies: false);
+        using var onSecond = _second.CreateAppClient(handleCookies: false);
+        using var registerOnFirst = _first.CreateAppClient();
+        await registerOnFirst.RegisterAsync(email);
+        var form = await onFirst.GetAsync("/Account/Login");
+        var antiforgeryCookie = AppClient.SetCookie(form, "__Host-antiforgery")!.Split(';')[0];
+        var token = System.Text.RegularExpressions.Regex.Match(await AppClient.BodyAsync(form),
+            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
+        {
+            Content = new FormUrlEncodedContent([new("Input.Email", email), new("Input.Password", "a wrong password"), new("__RequestVerificationToken", token)]),
+        };
+        post.Headers.Add("Cookie", antiforgeryCookie);
+        var response = await onSecond.Http.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // not 400: the token from the first instance is valid here
+        Assert.Contains(SessionAuth.Web.Pages.Account.LoginModel.InvalidCredentials, await AppClient.BodyAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InstancesAgreeOnTheCookieKeyAgainAfterRedisLosesIt()
     {
         using var warmFirst = _first.CreateAppClient();
