@@ -30,6 +30,15 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
         return await http.PostAsync(postPath ?? formPath, content);
     }
 
+    /// <summary>Posts a hand-written urlencoded body (anything but well-formed) with a valid antiforgery token.</summary>
+    public async Task<HttpResponseMessage> SubmitRawAsync(string formPath, string urlEncodedBody)
+    {
+        var token = await GetAntiforgeryTokenAsync(formPath);
+        return await http.PostAsync(formPath, new StringContent(
+            $"{urlEncodedBody}&__RequestVerificationToken={Uri.EscapeDataString(token)}",
+            System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+    }
+
     public Task<HttpResponseMessage> RegisterAsync(string email, string password = Password) =>
         SubmitAsync("/Account/Register", [new("Input.Email", email), new("Input.Password", password), new("Input.ConfirmPassword", password)]);
 
