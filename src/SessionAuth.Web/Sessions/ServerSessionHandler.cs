@@ -128,56 +128,11 @@ internal sealed class ServerSessionHandler(
         return Task.CompletedTask;
     }
 
-    private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent)
-    {
-        var userId = user.FindFirstValue(_claimTypes.UserIdClaimType)
-            ?? throw new InvalidOperationException("The principal to sign in has no user id claim.");
-        var known = new HashSet<string>(StringComparer.Ordinal)
-        {
-            _claimTypes.UserIdClaimType, _claimTypes.UserNameClaimType, _claimTypes.EmailClaimType,
-            _claimTypes.RoleClaimType, _claimTypes.SecurityStampClaimType,
-        };
-        var now = time.GetUtcNow();
-        var userAgent = Request.Headers.UserAgent.ToString();
-        return new SessionRecord
-        {
-            UserId = userId,
-            UserName = user.FindFirstValue(_claimTypes.UserNameClaimType) ?? userId,
-            Email = user.FindFirstValue(_claimTypes.EmailClaimType),
-            Roles = user.FindAll(_claimTypes.RoleClaimType).Select(c => c.Value).ToArray(),
-            Claims = user.Claims.Where(c => !known.Contains(c.Type)).Select(c => new SessionClaim(c.Type, c.Value)).ToArray(),
-            SecurityStamp = user.FindFirstValue(_claimTypes.SecurityStampClaimType),
-            CreatedAt = now,
-            AbsoluteExpiresAt = now + _sessions.AbsoluteTimeout,
-            IsPersistent = isPersistent,
-            ClientIp = Context.Connection.RemoteIpAddress?.ToString(),
-            // Bounded so a hostile header cannot bloat every session record.
-            UserAgent = userAgent.Length > 256 ? userAgent[..256] : userAgent,
-        };
-    }
+    private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent) =>
+        SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), _sessions.AbsoluteTimeout, isPersistent);
 
-    private ClaimsPrincipal CreatePrincipal(SessionRecord record)
-    {
-        var identity = new ClaimsIdentity(Scheme.Name, _claimTypes.UserNameClaimType, _claimTypes.RoleClaimType);
-        identity.AddClaim(new Claim(_claimTypes.UserIdClaimType, record.UserId));
-        identity.AddClaim(new Claim(_claimTypes.UserNameClaimType, record.UserName));
-        if (record.Email is not null)
-        {
-            identity.AddClaim(new Claim(_claimTypes.EmailClaimType, record.Email));
-        }
-
-        foreach (var role in record.Roles)
-        {
-            identity.AddClaim(new Claim(_claimTypes.RoleClaimType, role));
-        }
-
-        foreach (var claim in record.Claims)
-        {
-            identity.AddClaim(new Claim(claim.Type, claim.Value));
-        }
-
-        return new ClaimsPrincipal(identity);
-    }
+    private ClaimsPrincipal CreatePrincipal(SessionRecord record) =>
+        SessionClaims.ToPrincipal(record, _claimTypes, Scheme.Name);
 
     private CookieOptions CookieOptions(DateTimeOffset? expires) => new()
     {
