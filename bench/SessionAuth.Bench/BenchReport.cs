@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+
+namespace SessionAuth.Bench;
+
+/// <summary>Bytes of the authentication cookie(s) a browser sends back, for a plain user and one with many roles.</summary>
+internal sealed record CookieSize(int PlainBytes, int RolesBytes, int RolesCookieCount);
+
+/// <summary>One target of issue 3: the measured value, the target, and whether it is met (null: not checked).</summary>
+internal sealed record Check(string Measurement, string Value, string Target, bool? Pass, bool Smoke = false);
+
+/// <summary>What one run measured, and the Markdown that shows it.</summary>
+internal sealed class BenchReport(BenchProfile profile)
+{
+    public BenchProfile Profile => profile;
+
+    public string RedisVersion { get; set; } = "?";
+
+    public Dictionary<string, CookieSize> Cookies { get; } = [];
+
+    public Dictionary<string, string> Labels { get; set; } = [];
+
+    public string Wrk { get; set; } = "";
+
+    public List<Dictionary<string, WrkResult>> Rounds { get; } = [];
+
+    public Dictionary<string, CommandCount> Commands { get; } = [];
+
+    public int SmallLive { get; set; }
+
+    public int LargeLive { get; set; }
+
+    public int FilledSessions { get; set; }
+
+    public TimeSpan FillTime { get; set; }
+
+    public double MemoryPerFilledSession { get; set; }
+
+    public long SessionKeyMemory { get; set; }
+
+    public long DistributedKeyMemory { get; set; }
+
+    public double RevokeOne { get; set; }
+
+    public double RevokeMany { get; set; }
+
+    public int RevokeManyCount { get; set; }
+
+    public double PasswordCheck { get; set; }
+
+    public string HashDescription { get; set; } = "";
+
+    public double LoginsPerSecond { get; set; }
+
+    public int LoginConcurrency { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public IReadOnlyList<Check> Checks()
+    {
+        var throughput = !profile.Quick;
+        var server = Cookies["server"];
+        var stateless = Cookies["stateless"];
+        var distributed = Cookies["distributed"];
+        var serverCommands = Commands["server"];
+        var distributedCommands = Commands["distributed"];
+        var serverOverStateless = Ratios("server", "stateless", r => r.RequestsPerSecond);
+        var serverOverDistributed = Ratios("server", "distributed", r => r.RequestsPerSecond);
+        var p99 = Ratios("server", "stateless", r => r.P99Ms);
+        var largeOverSmall = Ratios("server-large", "server", r => r.RequestsPerSecond);
+        return
+        [
+            new("Throughput, server session ÷ stateless cookie", RatioText(serverOverStateless), "≥ 0.85",
+                throughput ? Stats.Median(serverOverStateless) >= 0.85 : null),
+            new("Throughput, server session ÷ distributed session", RatioText(serverOverDistributed), "≥ 1.5",
+                throughput ? Stats.Median(serverOverDistributed) >= 1.5 : null),
+            new("p99 latency, server session ÷ stateless cookie", RatioText(p99), "≤ 1.3",
+                throughput ? Stats.Median(p99) <= 1.3 : null),
+            new(Invariant($"Throughput, {LargeLive:N0} ÷ {SmallLive:N0} live sessions (server session)"), RatioText(largeOverSmall), "≥ 0.9",
+                throughput ? Stats.Median(largeOverSmall) >= 0.9 : null),
+            new("Redis commands per authenticated request, server session", CommandText(serverCommands), "= 1.00",
+                Math.Round(serverCommands.PerRequest, 2) == 1.00, Smoke: true),
+            new("Redis commands per authenticated request, distributed session", CommandText(distributedCommands), "≥ 2 (expected)",
+                distributedCommands.PerRequest >= 2),
+            new("Redis commands per authenticated request, stateless cookie", CommandText(Commands["stateless"]), "—", null),
+            new($"Cookie, server session: plain user / {RoleCountText} roles", Invariant($"{server.PlainBytes} B / {server.RolesBytes} B"),
+                "≤ 128 B, unchanged", server.PlainBytes <= 128 && server.RolesBytes == server.PlainBytes, Smoke: true),
+            new($"Cookie, stateless cookie: plain user / {RoleCountText} roles",
+                Invariant($"{stateless.PlainBytes:N0} B / {stateless.RolesBytes:N0} B in {stateless.RolesCookieCount} cookies"),
+                "grows past 4 KB (shown)", stateless.RolesBytes > 4096),
+            new($"Cookie, distributed session: plain user / {RoleCountText} roles",
+                Invariant($"{distributed.PlainBytes} B / {distributed.RolesBytes} B"), "—", null),
+            new("Redis memory per session, server session (MEMORY USAGE of a session key)", Invariant($"{SessionKeyMemory:N0} B"), "≤ 1 KB",
+                SessionKeyMemory is > 0 and <= 1024),
+            new(Invariant($"Redis memory per session with its index entry (used_memory growth ÷ {FilledSessions:N0} filled sessions)"),
+                Invariant($"{MemoryPerFilledSession:N0} B"), "—", null),
+            new("Redis memory per session, distributed session (MEMORY USAGE of its hash)", Invariant($"{DistributedKeyMemory:N0} B"), "—", null),
+            new(Invariant($"Revoke all of a user's sessions (RemoveAllByUserAsync): 1 / {RevokeManyCount:N0} sessions, median of {profile.RevokeRepeats}"),
+                Invariant($"{RevokeOne:0.00} ms / {RevokeMany:0.00} ms"), "—", null),
+            new(Invariant($"One password check, {HashDescription}, median of {profile.PasswordSamples}"), Invariant($"{PasswordCheck:0.0} ms"), "—", null),
+            new(Invariant($"Sign-ins per second through the form (GET + POST, {LoginConcurrency} at a time, server session)"),
+                Invariant($"{LoginsPerSecond:0.0} /s"), "—", null),
+            new(Invariant($"Filling {FilledSessions:N0} sessions into Redis (the store's CreateAsync, pipelined)"),
+                Invariant($"{FillTime.TotalSeconds:0.0} s"), "—", null),
+        ];
+    }
+
+    public string ToMarkdown(string command, string machine)
+    {
+        var text = new StringBuilder();
+        var rounds = Rounds.Count;
+        text.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` in {Elapsed.TotalSeconds:0} s (after the build)."));
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Redis {RedisVersion}, .NET {Environment.Version}, app in Release.");
+        text.AppendLine();
+        text.AppendLine(Invariant(
+            $"Load: `{Wrk}` on `GET /bench/me` (a protected page that shows the user's name, the same in every mode), each request with the next of {profile.Users} sessions signed in through the login form; {rounds} round(s), the modes interleaved in each; medians of the rounds. Ratios are taken within each round, then their median."));
+        if (profile.Quick)
+        {
+            text.AppendLine();
+            text.AppendLine("**Quick mode**: one short round and a small fill; it checks that the benchmark works (command count and cookie), not speed.");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| Mode (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (key, live) in new[] { ("stateless", "—"), ("server", Invariant($"{SmallLive:N0}")), ("server-large", Invariant($"{LargeLive:N0}")), ("distributed", "—") })
+        {
+            text.AppendLine(Invariant(
+                $"| {Labels[key]} | {live} | {Median(key, r => r.RequestsPerSecond):N0} | {Median(key, r => r.P50Ms):0.00} | {Median(key, r => r.P99Ms):0.00} | {Median(key, r => r.AppCpuUs):0} | {Median(key, r => r.RedisCpuUs):0.0} |"));
+        }
+
+        foreach (var (a, b, label) in new[]
+        {
+            ("server", "stateless", "Ratio: server session ÷ stateless cookie"),
+            ("server", "distributed", "Ratio: server session ÷ distributed session"),
+            ("server-large", "server", Invariant($"Ratio: server session, {LargeLive:N0} ÷ {SmallLive:N0} live sessions")),
+        })
+        {
+            text.AppendLine(Invariant(
+                $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("| Target or measurement | Value | Target | Result |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (var check in Checks())
+        {
+            var result = check.Pass switch
+            {
+                true => "PASS",
+                false => "MISS",
+                null when check.Target != "—" => "not checked in quick mode",
+                null => "",
+            };
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {check.Measurement} | {check.Value} | {check.Target} | {result} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string RoleCountText => BenchRun.RoleCount.ToString(CultureInfo.InvariantCulture);
+
+    private double Median(string key, Func<WrkResult, double> value) => Stats.Median(Rounds.Select(r => value(r[key])));
+
+    private List<double> Ratios(string a, string b, Func<WrkResult, double> value) =>
+        Rounds.Select(r => value(r[a]) / value(r[b])).ToList();
+
+    private static string RatioText(List<double> ratios) =>
+        Invariant($"{Stats.Median(ratios):0.00}") + (ratios.Count > 1 ? $" (rounds: {string.Join(", ", ratios.Select(r => Invariant($"{r:0.00}")))})" : "");
+
+    private static string CommandText(CommandCount count) =>
+        Invariant($"{count.PerRequest:0.00}")
+        + (count.ByCommand.Count > 0 ? $" ({string.Join(", ", count.ByCommand.Select(c => Invariant($"{c.Key.ToUpperInvariant()} {c.Value:0.00}")))})" : "");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
