@@ -9,16 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing ${missing[*]} with apt-get ..."
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source scripts/install-missing.sh
+install_missing redis-server:redis-server wrk:wrk
 
 # Building the bench builds the app it starts (src/SessionAuth.Web) in Release too.
 dotnet build bench/SessionAuth.Bench --configuration Release -nologo -v quiet -clp:ErrorsOnly
