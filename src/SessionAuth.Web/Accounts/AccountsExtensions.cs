@@ -27,6 +27,8 @@ internal static class AccountsExtensions
         // UserManager rewrites them at the next successful sign-in.
         builder.Services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordPolicyOptions>>(
             (hasher, policy) => hasher.IterationCount = policy.Value.HashIterations);
+        // The hasher is stateless, so one instance serves all; the decoy check (a singleton) uses it too.
+        builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, PasswordHasher<ApplicationUser>>();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the

@@ -40,6 +40,11 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateScopes = true;
+            options.ValidateOnBuild = true;
+        });
         builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
         builder.UseSetting("ConnectionStrings:Redis", _redisConnectionString);
     }

@@ -22,6 +22,12 @@ public sealed class SessionAuthApplication(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As strict as Development: a singleton that captures a scoped service fails every test.
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateScopes = true;
+            options.ValidateOnBuild = true;
+        });
         builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
         builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
         builder.UseSetting("Hosting:InstanceName", "test-instance");
