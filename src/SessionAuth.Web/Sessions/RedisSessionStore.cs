@@ -38,26 +38,34 @@ internal sealed class RedisSessionStore(
             await transaction.ExecuteAsync();
         });
 
-    public Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default) =>
-        Guard(async () =>
+    public async Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default)
+    {
+        RedisValue value;
+        try
         {
             // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost.
-            var value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeout);
-            if (value.IsNull)
-            {
-                return null;
-            }
+            value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw Unavailable(ex);
+        }
 
-            var record = Deserialize(value);
-            if (record is null || record.AbsoluteExpiresAt <= time.GetUtcNow())
-            {
-                // Rare path: the absolute limit passed while the idle TTL kept the key alive.
-                await RemoveCoreAsync(id);
-                return null;
-            }
+        if (value.IsNull)
+        {
+            return null;
+        }
 
-            return record;
-        });
+        var record = Deserialize(value);
+        if (record is null || record.AbsoluteExpiresAt <= time.GetUtcNow())
+        {
+            // Rare path: the absolute limit passed while the idle TTL kept the key alive.
+            await RemoveAsync(id, cancellationToken);
+            return null;
+        }
+
+        return record;
+    }
 
     public Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default) =>
         Guard(() => RemoveCoreAsync(id));
@@ -172,7 +180,7 @@ internal sealed class RedisSessionStore(
     {
         try
         {
-            return JsonSerializer.Deserialize((byte[])value!, SessionJsonContext.Default.SessionRecord);
+            return JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)value).Span, SessionJsonContext.Default.SessionRecord);
         }
         catch (JsonException)
         {

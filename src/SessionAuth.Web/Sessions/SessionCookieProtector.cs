@@ -31,23 +31,24 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
     }
 
     /// <summary>The session id in a well-formed, genuine cookie value; null for anything else.</summary>
-    public async ValueTask<SessionId?> UnprotectAsync(string? cookieValue, CancellationToken cancellationToken = default)
+    public ValueTask<SessionId?> UnprotectAsync(string? cookieValue, CancellationToken cancellationToken = default)
     {
         if (cookieValue is null || cookieValue.Length != ValueLength || cookieValue[SessionId.Length] != '.'
             || !SessionId.TryParse(cookieValue.AsSpan(0, SessionId.Length), out var id))
         {
-            return null;
+            return ValueTask.FromResult<SessionId?>(null);
         }
 
-        var presented = new byte[MacBytes];
-        if (Base64Url.DecodeFromChars(cookieValue.AsSpan(SessionId.Length + 1), presented, out _, out var written)
-            != System.Buffers.OperationStatus.Done || written != MacBytes)
-        {
-            return null;
-        }
+        // The per-request path: keys cached, nothing awaited, nothing allocated but the id.
+        return Volatile.Read(ref _keys) is { } keys && keys.Verifies(cookieValue)
+            ? ValueTask.FromResult<SessionId?>(id)
+            : UnprotectSlowAsync(cookieValue, id, cancellationToken);
+    }
 
+    private async ValueTask<SessionId?> UnprotectSlowAsync(string cookieValue, SessionId id, CancellationToken cancellationToken)
+    {
         var keys = await GetKeysAsync(cancellationToken);
-        if (keys.Verifies(presented, id.Value))
+        if (keys.Verifies(cookieValue))
         {
             return id;
         }
@@ -55,11 +56,22 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
         // An unknown key may be a new shared key, written by another instance after the store lost
         // the old one (a flushed or non-persistent Redis). Look again, at most every few seconds.
         var refreshed = await RefreshAsync(keys, cancellationToken);
-        return refreshed is not null && refreshed.Verifies(presented, id.Value) ? id : null;
+        return refreshed is not null && refreshed.Verifies(cookieValue) ? id : null;
     }
 
-    private static byte[] Mac(byte[] key, string value) =>
-        HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(value))[..MacBytes];
+    private static byte[] Mac(byte[] key, string value)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        ComputeMac(key, value, mac);
+        return mac[..MacBytes].ToArray();
+    }
+
+    private static void ComputeMac(byte[] key, ReadOnlySpan<char> value, Span<byte> destination)
+    {
+        Span<byte> ascii = stackalloc byte[SessionId.Length];
+        var length = Encoding.ASCII.GetBytes(value, ascii);
+        HMACSHA256.HashData(key, ascii[..length], destination);
+    }
 
     private async ValueTask<KeySet> GetKeysAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +127,27 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
     /// <summary>The key new cookies are signed with, and every key a cookie may still be signed with.</summary>
     private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Accepted)
     {
-        public bool Verifies(byte[] presented, string value) =>
-            Accepted.Any(key => CryptographicOperations.FixedTimeEquals(presented, Mac(key, value)));
+        /// <summary>True when the cookie value's tag is the HMAC of its id under one of the keys.</summary>
+        public bool Verifies(string cookieValue)
+        {
+            Span<byte> presented = stackalloc byte[MacBytes];
+            if (Base64Url.DecodeFromChars(cookieValue.AsSpan(SessionId.Length + 1), presented, out _, out var written)
+                != System.Buffers.OperationStatus.Done || written != MacBytes)
+            {
+                return false;
+            }
+
+            Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            foreach (var key in Accepted)
+            {
+                ComputeMac(key, cookieValue.AsSpan(0, SessionId.Length), expected);
+                if (CryptographicOperations.FixedTimeEquals(presented, expected[..MacBytes]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
