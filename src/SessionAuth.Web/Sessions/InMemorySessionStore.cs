@@ -132,18 +132,6 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
-    /// <summary>For tests and diagnostics: sessions held right now, expired or not.</summary>
-    internal int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _sessions.Count;
-            }
-        }
-    }
-
     private DateTimeOffset IdleDeadline(SessionRecord record, DateTimeOffset now)
     {
         var idle = now + _options.IdleTimeout;

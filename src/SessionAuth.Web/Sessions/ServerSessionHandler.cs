@@ -32,7 +32,7 @@ internal sealed class ServerSessionHandler(
     IOptions<ServerSessionOptions> sessionOptions,
     IOptions<IdentityOptions> identityOptions,
     TimeProvider time)
-    : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    : LoginRedirectingHandler(schemeOptions, loggerFactory, encoder)
 {
     private readonly ServerSessionOptions _sessions = sessionOptions.Value;
     private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
@@ -77,8 +77,7 @@ internal sealed class ServerSessionHandler(
     protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
     {
         // A new id at every sign-in, and the session the browser came with is ended: no fixation.
-        var previous = Context.GetServerSession()?.Id
-            ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
+        var previous = await CurrentSessionIdAsync();
         if (previous is { } previousId && await store.RemoveAsync(previousId, Context.RequestAborted) is not null)
         {
             SessionLog.SessionReplaced(Logger, previousId.Fingerprint());
@@ -97,8 +96,7 @@ internal sealed class ServerSessionHandler(
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
-        var id = Context.GetServerSession()?.Id
-            ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
+        var id = await CurrentSessionIdAsync();
         if (id is { } sessionId && await store.RemoveAsync(sessionId, Context.RequestAborted) is { } ended)
         {
             SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
@@ -117,16 +115,13 @@ internal sealed class ServerSessionHandler(
             return Task.CompletedTask;
         }
 
-        var returnUrl = properties.RedirectUri ?? OriginalPathBase + OriginalPath + Request.QueryString;
-        Response.Redirect(OriginalPathBase + Options.LoginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
-        return Task.CompletedTask;
+        return base.HandleChallengeAsync(properties);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Task.CompletedTask;
-    }
+    /// <summary>The session this request resolved, or else the one its cookie names (valid signature, maybe gone).</summary>
+    private async ValueTask<SessionId?> CurrentSessionIdAsync() =>
+        Context.GetServerSession()?.Id
+        ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
 
     private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent) =>
         SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), _sessions.AbsoluteTimeout, isPersistent);

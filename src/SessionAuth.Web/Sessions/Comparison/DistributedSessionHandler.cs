@@ -19,7 +19,7 @@ internal sealed class DistributedSessionHandler(
     IOptions<ServerSessionOptions> sessionOptions,
     IOptions<IdentityOptions> identityOptions,
     TimeProvider time)
-    : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    : LoginRedirectingHandler(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "DistributedSession";
     private const string UserKey = "SessionAuth.User";
@@ -57,19 +57,6 @@ internal sealed class DistributedSessionHandler(
     protected override Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
         Context.Session.Clear();
-        return Task.CompletedTask;
-    }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var returnUrl = properties.RedirectUri ?? OriginalPathBase + OriginalPath + Request.QueryString;
-        Response.Redirect(OriginalPathBase + Options.LoginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
-        return Task.CompletedTask;
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
         return Task.CompletedTask;
     }
 }
