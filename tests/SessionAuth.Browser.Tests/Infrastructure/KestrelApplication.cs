@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Browser.Tests.Infrastructure;
 
@@ -24,7 +25,7 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_certificate)));
     }
 
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"sessionauth-browser-{Guid.NewGuid():N}.db");
+    public string DatabasePath { get; } = TestHost.NewDatabasePath("browser");
 
     /// <summary>Where Kestrel listens, e.g. https://127.0.0.1:41234, known once <see cref="Start"/> has run.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -39,24 +40,13 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseDefaultServiceProvider(options =>
-        {
-            options.ValidateScopes = true;
-            options.ValidateOnBuild = true;
-        });
-        builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
-        builder.UseSetting("ConnectionStrings:Redis", _redisConnectionString);
+        TestHost.Configure(builder, DatabasePath, _redisConnectionString);
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         _certificate.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
+        TestHost.DeleteDatabase(DatabasePath);
     }
 }

@@ -29,7 +29,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     {
         using var onFirst = _first.CreateAppClient();
         var cookie = await onFirst.RegisterAndLoginAsync(Emails.Unique("multi"));
-        using var onSecond = ClientWithCookie(_second, cookie);
+        using var onSecond = _second.CreateClientCarrying(cookie);
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/Dashboard")).StatusCode);
 
         // Signed out through the second instance, with its own form and antiforgery token.
@@ -37,7 +37,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await onFirst.GetAsync("/Dashboard")).StatusCode);
-        using var replay = ClientWithCookie(_first, cookie);
+        using var replay = _first.CreateClientCarrying(cookie);
         Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/Dashboard")).StatusCode);
     }
 
@@ -79,16 +79,9 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         using var onFirst = _first.CreateAppClient();
         var fromFirst = await onFirst.RegisterAndLoginAsync(Emails.Unique("first"));
 
-        using var thirdOnFirst = ClientWithCookie(_first, fromThird);
-        using var firstOnThird = ClientWithCookie(third, fromFirst);
+        using var thirdOnFirst = _first.CreateClientCarrying(fromThird);
+        using var firstOnThird = third.CreateClientCarrying(fromFirst);
         Assert.Equal(HttpStatusCode.OK, (await thirdOnFirst.GetAsync("/Dashboard")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await firstOnThird.GetAsync("/Dashboard")).StatusCode);
-    }
-
-    private static AppClient ClientWithCookie(SessionAuthApplication app, string cookie)
-    {
-        var client = app.CreateAppClient();
-        client.Http.DefaultRequestHeaders.Add("Cookie", $"{AppClient.SessionCookieName}={cookie}");
-        return client;
     }
 }

@@ -75,8 +75,7 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
         Assert.NotNull(cleared);
         Assert.Contains("expires=Thu, 01 Jan 1970", cleared, StringComparison.OrdinalIgnoreCase);
 
-        using var replay = _app.CreateAppClient(handleCookies: false);
-        replay.Http.DefaultRequestHeaders.Add("Cookie", $"{AppClient.SessionCookieName}={cookie}");
+        using var replay = _app.CreateClientCarrying(cookie);
         var replayed = await replay.GetAsync("/Dashboard");
         Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
         Assert.Equal("/Account/Login?ReturnUrl=%2FDashboard", replayed.Headers.Location?.OriginalString);
@@ -201,7 +200,7 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
         var bad = kind switch
         {
             "tampered-mac" => cookie[..^1] + (cookie[^1] == 'A' ? 'B' : 'A'),
-            "tampered-id" => (cookie[5] == 'A' ? "B" : "A") is var c ? cookie[..5] + c + cookie[6..] : cookie,
+            "tampered-id" => cookie[..5] + (cookie[5] == 'A' ? 'B' : 'A') + cookie[6..],
             "truncated" => cookie[..^3],
             // A well-formed value signed with a key this app does not have.
             "foreign" => "AAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
@@ -209,8 +208,7 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
             _ => "",
         };
 
-        using var attacker = _app.CreateAppClient(handleCookies: false);
-        attacker.Http.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"{AppClient.SessionCookieName}={bad}");
+        using var attacker = _app.CreateClientCarrying(bad);
         var dashboard = await attacker.GetAsync("/Dashboard");
         var home = await attacker.GetAsync("/");
 

@@ -15,21 +15,13 @@ public sealed class SessionAuthApplication(
     IReadOnlyDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"sessionauth-tests-{Guid.NewGuid():N}.db");
+    public string DatabasePath { get; } = TestHost.NewDatabasePath("tests");
 
     public TestLogSink Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        // As strict as Development: a singleton that captures a scoped service fails every test.
-        builder.UseDefaultServiceProvider(options =>
-        {
-            options.ValidateScopes = true;
-            options.ValidateOnBuild = true;
-        });
-        builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={DatabasePath}");
-        builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
+        TestHost.Configure(builder, DatabasePath, redisConnectionString);
         builder.UseSetting("Hosting:InstanceName", "test-instance");
         // Every test client shares one address; the rate limit has its own tests with a low limit.
         builder.UseSetting("AccountEndpoints:PermitLimit", "100000");
@@ -54,13 +46,17 @@ public sealed class SessionAuthApplication(
         HandleCookies = handleCookies,
     }));
 
+    /// <summary>A client that presents the given session cookie value, as a copied or forged cookie would be.</summary>
+    public AppClient CreateClientCarrying(string sessionCookieValue)
+    {
+        var client = CreateAppClient();
+        client.Http.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"{AppClient.SessionCookieName}={sessionCookieValue}");
+        return client;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
+        TestHost.DeleteDatabase(DatabasePath);
     }
 }

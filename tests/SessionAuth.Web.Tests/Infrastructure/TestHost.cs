@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+
+namespace SessionAuth.Web.Tests.Infrastructure;
+
+/// <summary>
+/// How every test hosts the app, in-memory or on Kestrel: as "Testing" (cookies hardened as in
+/// production), with Development's strict service-provider checks, a real Redis (or none) and a
+/// SQLite file of its own. Linked into the browser tests too.
+/// </summary>
+public static class TestHost
+{
+    public static string NewDatabasePath(string purpose) =>
+        Path.Combine(Path.GetTempPath(), $"sessionauth-{purpose}-{Guid.NewGuid():N}.db");
+
+    public static void Configure(IWebHostBuilder builder, string databasePath, string? redisConnectionString)
+    {
+        builder.UseEnvironment("Testing");
+        // As strict as Development: a singleton that captures a scoped service fails every test.
+        builder.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateScopes = true;
+            options.ValidateOnBuild = true;
+        });
+        builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={databasePath}");
+        builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
+    }
+
+    public static void DeleteDatabase(string databasePath)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+}
