@@ -12,6 +12,31 @@ internal sealed class ChildProcesses : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly Lock _gate = new();
 
+    /// <summary>Starts a program from PATH with its output redirected; says how to install it when it is missing.</summary>
+    public Process StartProgram(string program, IEnumerable<string> arguments, string debianPackage)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            return Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new BenchException(
+                $"{program} is not on PATH: run scripts/bench.sh, which installs it, or apt-get install {debianPackage}.", ex);
+        }
+    }
+
     public Process Start(ProcessStartInfo start)
     {
         lock (_gate)
@@ -148,30 +173,11 @@ internal sealed class RedisProcess
     {
         var port = ChildProcesses.FreePort();
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, $"redis-{name}")).FullName;
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        var process = children.StartProgram("redis-server",
+        [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "no",
             "--dir", directory, "--save", "", "--appendonly", "no", "--daemonize", "no",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = children.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new BenchException("redis-server is not on PATH: run scripts/bench.sh, which installs it, or apt-get install redis-server.", ex);
-        }
+        ], "redis-server");
 
         var log = Path.Combine(workDirectory, $"redis-{name}.log");
         ChildProcesses.LogOutput(process, log);

@@ -23,30 +23,11 @@ internal sealed partial class Wrk(ChildProcesses children, string scriptPath, in
 
     public async Task<WrkResult> RunAsync(string url, string cookieFile, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("wrk")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        var process = children.StartProgram("wrk",
+        [
             "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
             "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "5s", "--latency", "-s", scriptPath, url, "--", cookieFile,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = children.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new BenchException("wrk is not on PATH: run scripts/bench.sh, which installs it, or apt-get install wrk.", ex);
-        }
+        ], "wrk");
 
         using (process)
         {
