@@ -4,32 +4,16 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Flow;
 
 /// <summary>Several app instances on one Redis: any of them serves a session, and sign-out ends it on all.</summary>
-public sealed class MultiInstanceTests : IAsyncLifetime
+public sealed class MultiInstanceTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _first = null!;
-    private SessionAuthApplication _second = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _first = new SessionAuthApplication(_redis.ConnectionString);
-        _second = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _first.DisposeAsync();
-        await _second.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task ASessionFromOneInstanceWorksOnAnotherAndLogoutKillsItOnEveryInstance()
     {
-        using var onFirst = _first.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        var (first, second) = (pair.App, pair.AddInstance());
+        using var onFirst = first.CreateAppClient();
         var cookie = await onFirst.RegisterAndLoginAsync(Emails.Unique("multi"));
-        using var onSecond = _second.CreateClientCarrying(cookie);
+        using var onSecond = second.CreateClientCarrying(cookie);
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/Dashboard")).StatusCode);
 
         // Signed out through the second instance, with its own form and antiforgery token.
@@ -37,17 +21,19 @@ public sealed class MultiInstanceTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await onFirst.GetAsync("/Dashboard")).StatusCode);
-        using var replay = _first.CreateClientCarrying(cookie);
+        using var replay = first.CreateClientCarrying(cookie);
         Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/Dashboard")).StatusCode);
     }
 
     [Fact]
     public async Task AFormFromOneInstanceCanBePostedToAnotherBecauseTheyShareDataProtectionKeys()
     {
+        await using var pair = await RedisAppPair.StartAsync();
+        var (first, second) = (pair.App, pair.AddInstance());
         var email = Emails.Unique("antiforgery");
-        using var onFirst = _first.CreateAppClient(handleCookies: false);
-        using var onSecond = _second.CreateAppClient(handleCookies: false);
-        using var registerOnFirst = _first.CreateAppClient();
+        using var onFirst = first.CreateAppClient(handleCookies: false);
+        using var onSecond = second.CreateAppClient(handleCookies: false);
+        using var registerOnFirst = first.CreateAppClient();
         await registerOnFirst.RegisterAsync(email);
         var form = await onFirst.GetAsync("/Account/Login");
         var antiforgeryCookie = AppClient.SetCookie(form, "__Host-antiforgery")!.Split(';')[0];
@@ -68,20 +54,22 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     [Fact]
     public async Task InstancesAgreeOnTheCookieKeyAgainAfterRedisLosesIt()
     {
-        using var warmFirst = _first.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        var first = pair.App;
+        using var warmFirst = first.CreateAppClient();
         await warmFirst.RegisterAndLoginAsync(Emails.Unique("warm"));
-        await _redis.Admin.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync();
+        await pair.Redis.Admin.GetServer(pair.Redis.ConnectionString).FlushAllDatabasesAsync();
 
         // A new instance starts on the emptied Redis and writes a new shared key.
-        await using var third = new SessionAuthApplication(_redis.ConnectionString);
-        using var onThird = third.CreateAppClient();
-        var fromThird = await onThird.RegisterAndLoginAsync(Emails.Unique("third"));
-        using var onFirst = _first.CreateAppClient();
+        var second = pair.AddInstance();
+        using var onSecond = second.CreateAppClient();
+        var fromSecond = await onSecond.RegisterAndLoginAsync(Emails.Unique("second"));
+        using var onFirst = first.CreateAppClient();
         var fromFirst = await onFirst.RegisterAndLoginAsync(Emails.Unique("first"));
 
-        using var thirdOnFirst = _first.CreateClientCarrying(fromThird);
-        using var firstOnThird = third.CreateClientCarrying(fromFirst);
-        Assert.Equal(HttpStatusCode.OK, (await thirdOnFirst.GetAsync("/Dashboard")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await firstOnThird.GetAsync("/Dashboard")).StatusCode);
+        using var secondOnFirst = first.CreateClientCarrying(fromSecond);
+        using var firstOnSecond = second.CreateClientCarrying(fromFirst);
+        Assert.Equal(HttpStatusCode.OK, (await secondOnFirst.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await firstOnSecond.GetAsync("/Dashboard")).StatusCode);
     }
 }

@@ -5,32 +5,17 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Flow;
 
 /// <summary>Redis goes away mid-test: nobody is signed in, pages say so with a 503, and it all comes back by itself.</summary>
-public sealed class RedisOutageTests : IAsyncLifetime
+public sealed class RedisOutageTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        // Append-only file on: what was written before the outage is still there after it.
-        _redis = await RedisServer.StartAsync(persistent: true);
-        _app = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task RedisStoppedGives503WithinTwoSecondsThenTheSameSessionWorksAgainAfterItReturns()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await StartWithDurableRedisAsync();
+        using var client = pair.App.CreateAppClient();
         await client.RegisterAndLoginAsync(Emails.Unique("outage"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
 
-        await _redis.StopAsync();
+        await pair.Redis.StopAsync();
         var timer = Stopwatch.StartNew();
         var dashboard = await client.GetAsync("/Dashboard");
         var dashboardTime = timer.Elapsed;
@@ -51,7 +36,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.DoesNotContain("Signed in as", await AppClient.BodyAsync(home), StringComparison.Ordinal);
 
-        await _redis.RestartAsync();
+        await pair.Redis.RestartAsync();
         var recovered = await PollUntilAsync(() => client.GetAsync("/Dashboard"), HttpStatusCode.OK, TimeSpan.FromSeconds(20));
 
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
@@ -61,15 +46,16 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task LoginPostWhileRedisIsDownIs503AndSetsNoCookie()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await StartWithDurableRedisAsync();
+        using var client = pair.App.CreateAppClient();
         var email = Emails.Unique("outage-login");
         await client.RegisterAsync(email);
         var token = await client.GetAntiforgeryTokenAsync("/Account/Login");
 
-        await _redis.StopAsync();
+        await pair.Redis.StopAsync();
         var response = await client.Http.PostAsync("/Account/Login", new FormUrlEncodedContent(
             [new("Input.Email", email), new("Input.Password", AppClient.Password), new("__RequestVerificationToken", token)]));
-        await _redis.RestartAsync();
+        await pair.Redis.RestartAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Null(AppClient.SetCookie(response, AppClient.SessionCookieName));
@@ -80,6 +66,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, retried.StatusCode);
         Assert.NotNull(AppClient.SessionCookieValue(retried));
     }
+
+    // Append-only file on: what was written before the outage is still there after it.
+    private static Task<RedisAppPair> StartWithDurableRedisAsync() => RedisAppPair.StartAsync(persistentRedis: true);
 
     private static async Task<HttpResponseMessage> PollUntilAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode wanted, TimeSpan within)
     {

@@ -6,25 +6,19 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Flow;
 
 /// <summary>Idle and absolute expiry each end a session, enforced by the server, not the cookie.</summary>
-public sealed class SessionExpiryTests : IAsyncLifetime
+public sealed class SessionExpiryTests
 {
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
-
     [Fact]
     public async Task AnIdleSessionEndsAfterTheIdleTimeoutButUseKeepsItAlive()
     {
         // Redis enforces idle expiry with the key's TTL, in real time: a short configured timeout,
         // with requests 1 s apart so that a busy machine has 2 s of slack before a false expiry.
-        await using var app = new SessionAuthApplication(_redis.ConnectionString, new Dictionary<string, string?>
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?>
         {
             ["Sessions:IdleTimeout"] = "00:00:03",
         });
-        using var busy = app.CreateAppClient();
-        using var idle = app.CreateAppClient();
+        using var busy = pair.App.CreateAppClient();
+        using var idle = pair.App.CreateAppClient();
         var busyCookie = await busy.RegisterAndLoginAsync(Emails.Unique("busy"));
         var idleCookie = await idle.RegisterAndLoginAsync(Emails.Unique("idle"));
         var sinceIdleLogin = System.Diagnostics.Stopwatch.StartNew();
@@ -39,18 +33,18 @@ public sealed class SessionExpiryTests : IAsyncLifetime
         var idleResponse = await idle.GetAsync("/Dashboard");
         Assert.Equal(HttpStatusCode.Redirect, idleResponse.StatusCode);
         Assert.StartsWith("/Account/Login", idleResponse.Headers.Location?.OriginalString, StringComparison.Ordinal);
-        Assert.False(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(idleCookie)));
-        Assert.True(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(busyCookie)));
+        Assert.False(await pair.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(idleCookie)));
+        Assert.True(await pair.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(busyCookie)));
     }
 
     [Fact]
     public async Task AnActiveSessionEndsAtTheAbsoluteTimeoutAndItsRecordIsDeleted()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new SessionAuthApplication(_redis.ConnectionString,
+        await using var pair = await RedisAppPair.StartAsync(
             new Dictionary<string, string?> { ["Sessions:AbsoluteTimeout"] = "08:00:00" },
             services => services.AddSingleton<TimeProvider>(clock));
-        using var client = app.CreateAppClient();
+        using var client = pair.App.CreateAppClient();
         var cookie = await client.RegisterAndLoginAsync(Emails.Unique("absolute"));
 
         // Busy all day: a request every 15 minutes keeps the idle expiry sliding.
@@ -64,6 +58,6 @@ public sealed class SessionExpiryTests : IAsyncLifetime
         var response = await client.GetAsync("/Dashboard");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.False(await _redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(cookie)));
+        Assert.False(await pair.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(cookie)));
     }
 }

@@ -10,7 +10,7 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
     private readonly RedisServer _redis = fixture.Redis;
 
     [Fact]
-    public async Task RegisterLoginShowsDashboardWithASmallOpaqueCookieAndARedisSessionWithIdleTtl()
+    public async Task SigningInGoesToTheDashboardWhichShowsTheEmailAndTheServingInstance()
     {
         using var client = _app.CreateAppClient();
         var email = Emails.Unique("dash");
@@ -21,23 +21,55 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal("/Dashboard", login.Headers.Location?.OriginalString);
-        var setCookie = AppClient.SetCookie(login, AppClient.SessionCookieName)!;
-        var nameValue = setCookie.Split(';')[0];
-        Assert.True(nameValue.Length <= 128, $"Cookie name=value is {nameValue.Length} bytes: {nameValue}");
-        Assert.DoesNotContain("example.com", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Matches("^__Host-session=[A-Za-z0-9_-]{28}\\.[A-Za-z0-9_-]{22}$", nameValue);
-        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("secure", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("path=/", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("domain=", setCookie, StringComparison.OrdinalIgnoreCase);
-
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         var html = await AppClient.BodyAsync(dashboard);
         Assert.Contains($"data-testid=\"dashboard-email\">{email}<", html, StringComparison.Ordinal);
         Assert.Contains("test-instance", html, StringComparison.Ordinal);
+    }
 
-        var key = SessionKeyFor(AppClient.SessionCookieValue(login)!);
+    [Fact]
+    public async Task TheSessionCookieIsASmallSignedIdThatCarriesNoUserData()
+    {
+        using var client = _app.CreateAppClient();
+        var email = Emails.Unique("opaque");
+        await client.RegisterAsync(email);
+
+        var login = await client.LoginAsync(email);
+
+        var setCookie = AppClient.SetCookie(login, AppClient.SessionCookieName)!;
+        var nameValue = setCookie.Split(';')[0];
+        Assert.True(nameValue.Length <= 128, $"Cookie name=value is {nameValue.Length} bytes: {nameValue}");
+        Assert.Matches("^__Host-session=[A-Za-z0-9_-]{28}\\.[A-Za-z0-9_-]{22}$", nameValue);
+        Assert.DoesNotContain("example.com", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheSessionCookieIsHttpOnlySecureLaxAndHostOnly()
+    {
+        using var client = _app.CreateAppClient();
+        var email = Emails.Unique("attributes");
+        await client.RegisterAsync(email);
+
+        var login = await client.LoginAsync(email);
+
+        var attributes = AppClient.SetCookie(login, AppClient.SessionCookieName)!
+            .Split(';').Skip(1).Select(a => a.Trim().ToLowerInvariant()).ToList();
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("secure", attributes);
+        Assert.Contains("samesite=lax", attributes);
+        Assert.Contains("path=/", attributes);
+        Assert.DoesNotContain(attributes, a => a.StartsWith("domain=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SigningInStoresTheSessionInRedisWithTheIdleTimeoutAsItsTtl()
+    {
+        using var client = _app.CreateAppClient();
+        var email = Emails.Unique("record");
+
+        var cookie = await client.RegisterAndLoginAsync(email);
+
+        var key = SessionKeyFor(cookie);
         var record = (string?)await _redis.Db.StringGetAsync(key);
         Assert.NotNull(record);
         Assert.Contains(email, record, StringComparison.Ordinal);

@@ -1,26 +1,15 @@
 namespace SessionAuth.Web.Tests.Infrastructure;
 
-/// <summary>One test class's own redis-server and app instance.</summary>
-public class RedisAppFixture : IAsyncLifetime
+/// <summary>One test class's own redis-server and app instance, shared by its tests through <c>IClassFixture</c>.</summary>
+public sealed class RedisAppFixture : IAsyncLifetime
 {
-    public RedisServer Redis { get; private set; } = null!;
+    private RedisAppPair _pair = null!;
 
-    public SessionAuthApplication App { get; private set; } = null!;
+    public RedisServer Redis => _pair.Redis;
 
-    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+    public SessionAuthApplication App => _pair.App;
 
-    protected virtual bool PersistentRedis => false;
+    public async Task InitializeAsync() => _pair = await RedisAppPair.StartAsync();
 
-    public async Task InitializeAsync()
-    {
-        Redis = await RedisServer.StartAsync(PersistentRedis);
-        App = new SessionAuthApplication(Redis.ConnectionString, Settings);
-        _ = App.Server; // start the host now, not inside the first test
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 }

@@ -7,18 +7,13 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Security;
 
 /// <summary>Lockout and rate limits (ASVS 2.2.1): guessing is slow for one account and for one client.</summary>
-public sealed class BruteForceTests : IAsyncLifetime
+public sealed class BruteForceTests
 {
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
-
     [Fact]
     public async Task FiveFailuresLockTheAccountForFifteenMinutesAndItLooksLikeAWrongPassword()
     {
-        await using var app = new SessionAuthApplication(_redis.ConnectionString);
+        await using var pair = await RedisAppPair.StartAsync();
+        var app = pair.App;
         using var client = app.CreateAppClient();
         var email = Emails.Unique("lockout");
         await client.RegisterAsync(email);
@@ -59,11 +54,12 @@ public sealed class BruteForceTests : IAsyncLifetime
     [InlineData("/Account/Register")]
     public async Task TooManyPostsFromOneClientGet429WithRetryAfter(string path)
     {
-        await using var app = new SessionAuthApplication(_redis.ConnectionString, new Dictionary<string, string?>
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?>
         {
             ["AccountEndpoints:PermitLimit"] = "3",
             ["AccountEndpoints:Window"] = "00:01:00",
         });
+        var app = pair.App;
         using var client = app.CreateAppClient();
         var token = await client.GetAntiforgeryTokenAsync(path);
         var statuses = new List<HttpStatusCode>();

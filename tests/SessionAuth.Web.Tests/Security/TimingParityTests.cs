@@ -15,28 +15,15 @@ public sealed class RunsAlone
 /// machine noise falls on all of them alike.
 /// </summary>
 [Collection(RunsAlone.Name)]
-public sealed class TimingParityTests : IAsyncLifetime
+public sealed class TimingParityTests
 {
     private const int Attempts = 21;
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _app = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task UnknownEmailWrongPasswordAndLockedAccountTakeTheSameTime()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
         // Wrong-password attempts spread over accounts that stay below the lockout threshold
         // (3 trials x 21 attempts over 16 accounts: at most 4 failures each).
         var guessed = new List<string>();

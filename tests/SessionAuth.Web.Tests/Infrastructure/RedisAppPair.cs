@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SessionAuth.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A redis-server of its own and the app pointed at it, started together and stopped together
+/// (app first, so it never outlives its Redis). For a test that needs its own settings, its own
+/// clock, a Redis it may stop, or several instances on one Redis:
+/// <code>await using var pair = await RedisAppPair.StartAsync(new Dictionary&lt;string, string?&gt; { ["Sessions:IdleTimeout"] = "00:00:03" });</code>
+/// </summary>
+public sealed class RedisAppPair : IAsyncDisposable
+{
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+    private readonly List<SessionAuthApplication> _instances = [];
+
+    private RedisAppPair(RedisServer redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    {
+        Redis = redis;
+        _settings = settings;
+        _configureServices = configureServices;
+    }
+
+    public RedisServer Redis { get; }
+
+    /// <summary>The first app instance, already started.</summary>
+    public SessionAuthApplication App => _instances[0];
+
+    /// <param name="settings">Configuration overrides, e.g. ["Sessions:IdleTimeout"] = "00:00:03".</param>
+    /// <param name="configureServices">Service replacements, e.g. a FakeTimeProvider.</param>
+    /// <param name="persistentRedis">Append-only file on: what was written survives <see cref="RedisServer.StopAsync"/> and <see cref="RedisServer.RestartAsync"/>.</param>
+    public static async Task<RedisAppPair> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null,
+        bool persistentRedis = false)
+    {
+        var pair = new RedisAppPair(await RedisServer.StartAsync(persistentRedis), settings, configureServices);
+        try
+        {
+            pair.AddInstance();
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+
+        return pair;
+    }
+
+    /// <summary>
+    /// Starts one more app instance on the same Redis, with the same settings and services (as a
+    /// second server behind a load balancer would be). It is stopped with the pair.
+    /// </summary>
+    public SessionAuthApplication AddInstance()
+    {
+        var app = new SessionAuthApplication(Redis.ConnectionString, _settings, _configureServices);
+        _instances.Add(app);
+        _ = app.Server; // start the host now, not inside the test's first request
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _instances)
+        {
+            await app.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
