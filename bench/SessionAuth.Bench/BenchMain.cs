@@ -20,7 +20,8 @@ internal static class BenchMain
         }
 
         var quick = args.Contains("--quick");
-        var profile = quick ? BenchProfile.Smoke : BenchProfile.Full;
+        var profiling = args.Contains("--profile");
+        var profile = profiling ? BenchProfile.Profiling : quick ? BenchProfile.Smoke : BenchProfile.Full;
         if (Option(args, "--rounds") is { } rounds)
         {
             profile = profile with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
@@ -51,6 +52,11 @@ internal static class BenchMain
             e.Cancel = true;
             cancellation.Cancel();
         };
+
+        if (profiling)
+        {
+            return await ProfileAsync(args, profile, root, children, cancellation);
+        }
 
         BenchReport report;
         try
@@ -97,6 +103,37 @@ internal static class BenchMain
             ? string.Create(CultureInfo.InvariantCulture, $"Benchmark smoke check passed in {report.Elapsed.TotalSeconds:0} s: one Redis command per authenticated request on the probe and on /Dashboard, cookie within 128 bytes, sign-out revokes.")
             : "Benchmark smoke check failed.");
         return failed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>`--profile [--mode MODE] [--page PATH] [--seconds N]`: prints where the page's time goes, writes bench/results/profile.md.</summary>
+    private static async Task<int> ProfileAsync(string[] args, BenchProfile profile, string root, ChildProcesses children, CancellationTokenSource cancellation)
+    {
+        var mode = AuthModes.Parse(Option(args, "--mode") ?? AuthMode.ServerSession.Name());
+        var page = Option(args, "--page") ?? SessionAuth.Web.Pages.AppRoutes.Dashboard;
+        var output = Option(args, "--output") is { } path ? Path.GetFullPath(path) : Path.Combine(root, "bench", "results", "profile.md");
+        string markdown;
+        try
+        {
+            markdown = await new BenchRun(profile, children, Console.Out)
+                .ProfileAsync(root, mode, page, Path.Combine(root, "artifacts", "bench-profile"), cancellation.Token);
+        }
+        catch (BenchException ex)
+        {
+            await Console.Error.WriteLineAsync($"Profile failed: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"Profile stopped: interrupted, or past its time limit of {profile.Deadline.TotalSeconds:0} s.");
+            return 2;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, markdown);
+        Console.WriteLine($"Written to {Path.GetRelativePath(root, output)}.");
+        return 0;
     }
 
     private static string? Option(string[] args, string name)

@@ -23,7 +23,7 @@ internal sealed record SignOutCheck(HttpStatusCode AfterSignOut, HttpStatusCode 
 /// sessions made through the real forms, interleaved wrk rounds on the probe and on /Dashboard, then
 /// the measurements that need no load.
 /// </summary>
-internal sealed class BenchRun(BenchProfile profile, ChildProcesses children, TextWriter log)
+internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses children, TextWriter log)
 {
     public const string CookieName = "session";
     public const string DashboardSuffix = ":dashboard";
