@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs the load benchmark of issue 3 (bench/SessionAuth.Bench) on a fresh Debian machine: installs
-# what it needs (redis-server, wrk) with apt-get when it is missing, builds in Release, and runs it.
-#   scripts/bench.sh           full run (under 10 minutes on 2 cores): prints the table and writes
+# Runs the load benchmark (bench/SessionAuth.Bench; method and options in bench/README.md) on a fresh
+# Debian machine: installs what it needs (redis-server, wrk) with apt-get when it is missing, builds
+# in Release, and runs it.
+#   scripts/bench.sh           full run (about 8 minutes on 2 cores): prints the tables and writes
 #                              bench/results/latest.md
-#   scripts/bench.sh --quick   smoke check (under a minute): exits non-zero unless an authenticated
-#                              request costs exactly one Redis command and the cookie is <= 128 bytes
+#   scripts/bench.sh --quick   smoke check (under a minute on a quiet machine): exits non-zero unless an
+#                              authenticated request costs exactly one Redis command on the probe and on
+#                              /Dashboard, the cookie is <= 128 bytes and sign-out revokes the session
+#   scripts/bench.sh --profile [--mode MODE] [--page PATH] [--seconds N]
+#                              where a page's time goes (default /Dashboard, server-session): dotnet-counters
+#                              and a dotnet-trace CPU sample under load, about a minute; writes
+#                              bench/results/profile.md and the trace under artifacts/bench-profile/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -12,6 +18,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 source scripts/install-missing.sh
 install_missing redis-server:redis-server wrk:wrk
 
-# Building the bench builds the app it starts (src/SessionAuth.Web) in Release too.
+for arg in "$@"; do
+  if [ "$arg" = "--profile" ]; then
+    # dotnet-trace and dotnet-counters: the local tools of dotnet-tools.json.
+    dotnet tool restore >/dev/null
+  fi
+done
+
+# Building the bench builds the app it hosts (src/SessionAuth.Web) in Release too.
 dotnet build bench/SessionAuth.Bench --configuration Release -nologo -v quiet -clp:ErrorsOnly
 exec dotnet bench/SessionAuth.Bench/bin/Release/net10.0/SessionAuth.Bench.dll "$@"

@@ -1,19 +1,27 @@
 using System.Globalization;
+using SessionAuth.Bench.Hosting;
 
 namespace SessionAuth.Bench;
 
 /// <summary>
 /// `dotnet SessionAuth.Bench.dll [--quick] [--rounds N] [--seconds N] [--large N] [--output FILE]`,
-/// normally through scripts/bench.sh. The README's numbers come from the defaults.
+/// normally through scripts/bench.sh (see bench/README.md). The published numbers come from the defaults.
 /// Exit codes: 0 done (the full run reports MISS in its table, not in its exit code),
 /// 1 a quick-mode check failed, 2 the benchmark itself could not run.
+/// `--serve MODE --port N` is how the bench starts each copy of the app (ServeCommand).
 /// </summary>
 internal static class BenchMain
 {
     public static async Task<int> Main(string[] args)
     {
+        if (Option(args, "--serve") is { } serve)
+        {
+            return await ServeCommand.RunAsync(AuthModes.Parse(serve), int.Parse(Option(args, "--port") ?? "0", CultureInfo.InvariantCulture));
+        }
+
         var quick = args.Contains("--quick");
-        var profile = quick ? BenchProfile.Smoke : BenchProfile.Full;
+        var profiling = args.Contains("--profile");
+        var profile = profiling ? BenchProfile.Profiling : quick ? BenchProfile.Smoke : BenchProfile.Full;
         if (Option(args, "--rounds") is { } rounds)
         {
             profile = profile with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
@@ -45,10 +53,15 @@ internal static class BenchMain
             cancellation.Cancel();
         };
 
+        if (profiling)
+        {
+            return await ProfileAsync(args, profile, root, children, cancellation);
+        }
+
         BenchReport report;
         try
         {
-            report = await new BenchRun(profile, root, children, Console.Out).RunAsync(cancellation.Token);
+            report = await new BenchRun(profile, children, Console.Out).RunAsync(cancellation.Token);
         }
         catch (BenchException ex)
         {
@@ -87,9 +100,40 @@ internal static class BenchMain
         }
 
         Console.WriteLine(failed.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"Benchmark smoke check passed in {report.Elapsed.TotalSeconds:0} s: one Redis command per authenticated request, cookie within 128 bytes.")
+            ? string.Create(CultureInfo.InvariantCulture, $"Benchmark smoke check passed in {report.Elapsed.TotalSeconds:0} s: one Redis command per authenticated request on the probe and on /Dashboard, cookie within 128 bytes, sign-out revokes.")
             : "Benchmark smoke check failed.");
         return failed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>`--profile [--mode MODE] [--page PATH] [--seconds N]`: prints where the page's time goes, writes bench/results/profile.md.</summary>
+    private static async Task<int> ProfileAsync(string[] args, BenchProfile profile, string root, ChildProcesses children, CancellationTokenSource cancellation)
+    {
+        var mode = AuthModes.Parse(Option(args, "--mode") ?? AuthMode.ServerSession.Name());
+        var page = Option(args, "--page") ?? SessionAuth.Web.Pages.AppRoutes.Dashboard;
+        var output = Option(args, "--output") is { } path ? Path.GetFullPath(path) : Path.Combine(root, "bench", "results", "profile.md");
+        string markdown;
+        try
+        {
+            markdown = await new BenchRun(profile, children, Console.Out)
+                .ProfileAsync(root, mode, page, Path.Combine(root, "artifacts", "bench-profile"), cancellation.Token);
+        }
+        catch (BenchException ex)
+        {
+            await Console.Error.WriteLineAsync($"Profile failed: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"Profile stopped: interrupted, or past its time limit of {profile.Deadline.TotalSeconds:0} s.");
+            return 2;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, markdown);
+        Console.WriteLine($"Written to {Path.GetRelativePath(root, output)}.");
+        return 0;
     }
 
     private static string? Option(string[] args, string name)

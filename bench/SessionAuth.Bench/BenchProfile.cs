@@ -39,7 +39,7 @@ internal sealed record BenchProfile(
         PasswordSamples: 15,
         LoginDuration: TimeSpan.FromSeconds(5),
         LoginConcurrency: 4,
-        Deadline: TimeSpan.FromMinutes(10));
+        Deadline: TimeSpan.FromMinutes(15));
 
     /// <summary>Everything once and briefly: proves the bench works; checks the command budget and the cookie, not speed.</summary>
     public static readonly BenchProfile Smoke = new(
@@ -58,6 +58,16 @@ internal sealed record BenchProfile(
         PasswordSamples: 3,
         LoginDuration: TimeSpan.FromSeconds(1),
         LoginConcurrency: 2,
-        // A safety net against a hang, not a speed check: a run takes about 30 s.
-        Deadline: TimeSpan.FromMinutes(2));
+        // A safety net against a hang, not a speed check: a run takes about 40 s on a quiet 2-core
+        // machine, and well over a minute while other builds share it.
+        Deadline: TimeSpan.FromMinutes(4));
+
+    /// <summary>`--profile`: one app, one page, a few users; ten seconds each of counters and of trace.</summary>
+    public static readonly BenchProfile Profiling = Full with
+    {
+        Users = 8,
+        Rounds = 1,
+        Duration = TimeSpan.FromSeconds(10),
+        Deadline = TimeSpan.FromMinutes(5),
+    };
 }

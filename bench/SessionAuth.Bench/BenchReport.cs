@@ -26,6 +26,8 @@ internal sealed class BenchReport(BenchProfile profile)
 
     public Dictionary<string, CommandCount> Commands { get; } = [];
 
+    public Dictionary<string, SignOutCheck> SignOuts { get; } = [];
+
     public int SmallLive { get; set; }
 
     public int LargeLive { get; set; }
@@ -68,6 +70,9 @@ internal sealed class BenchReport(BenchProfile profile)
         var serverOverDistributed = Ratios("server", "distributed", r => r.RequestsPerSecond);
         var p99 = Ratios("server", "stateless", r => r.P99Ms);
         var largeOverSmall = Ratios("server-large", "server", r => r.RequestsPerSecond);
+        var dashboardOverProbe = Ratios(Dashboard("server"), "server", r => r.RequestsPerSecond);
+        var dashboardOverStateless = Ratios(Dashboard("server"), Dashboard("stateless"), r => r.RequestsPerSecond);
+        var serverDashboardCommands = Commands[Dashboard("server")];
         return
         [
             new("Throughput, server session ÷ stateless cookie", RatioText(serverOverStateless), "≥ 0.85",
@@ -78,11 +83,23 @@ internal sealed class BenchReport(BenchProfile profile)
                 throughput ? Stats.Median(p99) <= 1.3 : null),
             new(Invariant($"Throughput, {LargeLive:N0} ÷ {SmallLive:N0} live sessions (server session)"), RatioText(largeOverSmall), "≥ 0.9",
                 throughput ? Stats.Median(largeOverSmall) >= 0.9 : null),
+            new("Throughput, /Dashboard ÷ probe (server session)", RatioText(dashboardOverProbe), "≥ 0.6",
+                throughput ? Stats.Median(dashboardOverProbe) >= 0.6 : null),
+            new("Throughput, /Dashboard: server session ÷ stateless cookie", RatioText(dashboardOverStateless), "≥ 0.95",
+                throughput ? Stats.Median(dashboardOverStateless) >= 0.95 : null),
             new("Redis commands per authenticated request, server session", CommandText(serverCommands), "= 1.00",
                 Math.Round(serverCommands.PerRequest, 2) == 1.00, Smoke: true),
+            new("Redis commands per authenticated request on /Dashboard, server session", CommandText(serverDashboardCommands), "= 1.00",
+                Math.Round(serverDashboardCommands.PerRequest, 2) == 1.00, Smoke: true),
             new("Redis commands per authenticated request, distributed session", CommandText(distributedCommands), "≥ 2 (expected)",
                 distributedCommands.PerRequest >= 2),
             new("Redis commands per authenticated request, stateless cookie", CommandText(Commands["stateless"]), "—", null),
+            new("Redis commands per authenticated request on /Dashboard: distributed session / stateless cookie",
+                $"{CommandText(Commands[Dashboard("distributed")])} / {CommandText(Commands[Dashboard("stateless")])}", "—", null),
+            new("A cookie copied before sign-out, presented after it: server session", SignOutText(SignOuts["server"]), "refused (302)",
+                SignOuts["server"].CopiedCookie == System.Net.HttpStatusCode.Redirect, Smoke: true),
+            new("A cookie copied before sign-out, presented after it: stateless cookie / distributed session",
+                $"{SignOutText(SignOuts["stateless"])} / {SignOutText(SignOuts["distributed"])}", "—", null),
             new($"Cookie, server session: plain user / {RoleCountText} roles", Invariant($"{server.PlainBytes} B / {server.RolesBytes} B"),
                 "≤ 128 B, unchanged", server.PlainBytes <= 128 && server.RolesBytes == server.PlainBytes, Smoke: true),
             new($"Cookie, stateless cookie: plain user / {RoleCountText} roles",
@@ -114,15 +131,15 @@ internal sealed class BenchReport(BenchProfile profile)
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Redis {RedisVersion}, .NET {Environment.Version}, app in Release.");
         text.AppendLine();
         text.AppendLine(Invariant(
-            $"Load: `{Wrk}` on `GET /bench/me` (a protected page that shows the user's name, the same in every mode), each request with the next of {profile.Users} sessions signed in through the login form; {rounds} round(s), the modes interleaved in each; medians of the rounds. Ratios are taken within each round, then their median."));
+            $"Load: `{Wrk}` on the probe `GET /bench/me` (a protected page without layout that shows the user's name; the bench adds it to its copies of the app) and on `GET /Dashboard` (the real page a person sees after signing in), each request with the next of {profile.Users} sessions signed in through the login form; {rounds} round(s), every mode and page interleaved in each; medians of the rounds. Ratios are taken within each round, then their median. Each mode is the real app (its Program, in Production, over plain http) with the authentication handler behind its scheme swapped; one process per mode."));
         if (profile.Quick)
         {
             text.AppendLine();
-            text.AppendLine("**Quick mode**: one short round and a small fill; it checks that the benchmark works (command count and cookie), not speed.");
+            text.AppendLine("**Quick mode**: one short round and a small fill; it checks that the benchmark works (command counts, cookie, sign-out), not speed.");
         }
 
         text.AppendLine();
-        text.AppendLine("| Mode (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server |");
+        text.AppendLine("| Probe `/bench/me` (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (key, live) in new[] { ("stateless", "—"), ("server", Invariant($"{SmallLive:N0}")), ("server-large", Invariant($"{LargeLive:N0}")), ("distributed", "—") })
         {
@@ -135,6 +152,28 @@ internal sealed class BenchReport(BenchProfile profile)
             ("server", "stateless", "Ratio: server session ÷ stateless cookie"),
             ("server", "distributed", "Ratio: server session ÷ distributed session"),
             ("server-large", "server", Invariant($"Ratio: server session, {LargeLive:N0} ÷ {SmallLive:N0} live sessions")),
+        })
+        {
+            text.AppendLine(Invariant(
+                $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("| `/Dashboard` (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (key, live) in new[] { ("stateless", "—"), ("server", Invariant($"{SmallLive:N0}")), ("distributed", "—") })
+        {
+            var page = Dashboard(key);
+            text.AppendLine(Invariant(
+                $"| {Labels[key]} | {live} | {Median(page, r => r.RequestsPerSecond):N0} | {Median(page, r => r.P50Ms):0.00} | {Median(page, r => r.P99Ms):0.00} | {Median(page, r => r.AppCpuUs):0} | {Median(page, r => r.RedisCpuUs):0.0} |"));
+        }
+
+        foreach (var (a, b, label) in new[]
+        {
+            (Dashboard("server"), Dashboard("stateless"), "Ratio: server session ÷ stateless cookie"),
+            (Dashboard("server"), Dashboard("distributed"), "Ratio: server session ÷ distributed session"),
+            (Dashboard("server"), "server", "Ratio: server session, /Dashboard ÷ probe"),
+            (Dashboard("stateless"), "stateless", "Ratio: stateless cookie, /Dashboard ÷ probe"),
         })
         {
             text.AppendLine(Invariant(
@@ -158,6 +197,15 @@ internal sealed class BenchReport(BenchProfile profile)
 
         return text.ToString();
     }
+
+    private static string Dashboard(string mode) => mode + BenchRun.DashboardSuffix;
+
+    private static string SignOutText(SignOutCheck check) => check.CopiedCookie switch
+    {
+        System.Net.HttpStatusCode.OK => "still signed in (200)",
+        System.Net.HttpStatusCode.Redirect => "refused (302)",
+        var status => Invariant($"{(int)status}"),
+    };
 
     private static string RoleCountText => BenchRun.RoleCount.ToString(CultureInfo.InvariantCulture);
 

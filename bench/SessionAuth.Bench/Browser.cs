@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench;
 
@@ -39,14 +40,14 @@ internal sealed partial class Browser(HttpClient http, string baseUrl, string se
 
     public async Task RegisterAsync(string email, string password, CancellationToken cancellationToken)
     {
-        using var response = await SubmitAsync("/Account/Register",
+        using var response = await SubmitAsync(AppRoutes.Register,
             [new("Input.Email", email), new("Input.Password", password), new("Input.ConfirmPassword", password)], cancellationToken);
         await ExpectRedirectAsync(response, $"registering {email}");
     }
 
     public async Task SignInAsync(string email, string password, CancellationToken cancellationToken)
     {
-        using var response = await SubmitAsync("/Account/Login",
+        using var response = await SubmitAsync(AppRoutes.Login,
             [new("Input.Email", email), new("Input.Password", password), new("Input.RememberMe", "false")], cancellationToken);
         await ExpectRedirectAsync(response, $"signing in {email}");
         if (AuthCookieCount == 0)
@@ -61,27 +62,75 @@ internal sealed partial class Browser(HttpClient http, string baseUrl, string se
         return response.StatusCode;
     }
 
-    private async Task<HttpResponseMessage> SubmitAsync(string path, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    /// <summary>Signs out as a person does: the sign-out button of the layout on <paramref name="page"/>.</summary>
+    public async Task<HttpStatusCode> SignOutAsync(string page, CancellationToken cancellationToken)
+    {
+        using var response = await SubmitAsync(page, AppRoutes.Logout, [], cancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>GET with this browser's cookies: status, redirect target and body.</summary>
+    public async Task<(HttpStatusCode Status, string? Location, string Body)> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
+        return (response.StatusCode, response.Headers.Location?.OriginalString, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    private Task<HttpResponseMessage> SubmitAsync(string path, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken) =>
+        SubmitAsync(path, path, fields, cancellationToken);
+
+    /// <summary>GETs <paramref name="page"/>, then posts its form for <paramref name="action"/> with the form's hidden fields (antiforgery).</summary>
+    private async Task<HttpResponseMessage> SubmitAsync(
+        string page, string action, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
     {
         string html;
-        using (var form = await SendAsync(HttpMethod.Get, path, null, cancellationToken))
+        using (var form = await SendAsync(HttpMethod.Get, page, null, cancellationToken))
         {
             html = await form.Content.ReadAsStringAsync(cancellationToken);
             if (form.StatusCode != HttpStatusCode.OK)
             {
-                throw new BenchException($"GET {path} answered {(int)form.StatusCode}.");
+                throw new BenchException($"GET {page} answered {(int)form.StatusCode}.");
             }
         }
 
-        var token = AntiforgeryField().Match(html);
-        if (!token.Success)
+        var hidden = HiddenFields(html, page, action);
+        if (hidden.Count == 0)
         {
-            throw new BenchException($"No antiforgery token in the form at {path}.");
+            throw new BenchException($"No form for {action} with an antiforgery field on {page}.");
         }
 
-        fields.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
-        using var content = new FormUrlEncodedContent(fields);
-        return await SendAsync(HttpMethod.Post, path, content, cancellationToken);
+        using var content = new FormUrlEncodedContent(fields.Concat(hidden));
+        return await SendAsync(HttpMethod.Post, action, content, cancellationToken);
+    }
+
+    /// <summary>The hidden inputs of the form that posts to <paramref name="action"/> (no action attribute: the page itself).</summary>
+    private static List<KeyValuePair<string, string>> HiddenFields(string html, string page, string action)
+    {
+        foreach (Match form in Form().Matches(html))
+        {
+            var target = Attribute(form.Groups["attributes"].Value, "action");
+            var path = target is null ? page : WebUtility.HtmlDecode(target).Split('?')[0];
+            if (!string.Equals(path, action, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            return Input().Matches(form.Groups["body"].Value)
+                .Select(input => input.Value)
+                .Where(input => string.Equals(Attribute(input, "type"), "hidden", StringComparison.OrdinalIgnoreCase))
+                .Select(input => (Name: Attribute(input, "name"), Value: Attribute(input, "value")))
+                .Where(field => field.Name is not null)
+                .Select(field => new KeyValuePair<string, string>(WebUtility.HtmlDecode(field.Name!), WebUtility.HtmlDecode(field.Value ?? "")))
+                .ToList();
+        }
+
+        return [];
+    }
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $"(?<![\\w-]){name}=\"([^\"]*)\"", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
@@ -144,8 +193,11 @@ internal sealed partial class Browser(HttpClient http, string baseUrl, string se
         || (name.Length > sessionCookieName.Length + 1 && name.StartsWith(sessionCookieName + "C", StringComparison.Ordinal)
             && name.AsSpan(sessionCookieName.Length + 1).ContainsOnlyDigits());
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    [GeneratedRegex("<form\\b(?<attributes>[^>]*)>(?<body>.*?)</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex Form();
+
+    [GeneratedRegex("<input\\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Input();
 
     [GeneratedRegex("class=\"[^\"]*(?:text-danger|validation-summary-errors)[^\"]*\"[^>]*>(?:\\s*<ul>\\s*<li>)?([^<]+)<")]
     private static partial Regex ValidationMessage();

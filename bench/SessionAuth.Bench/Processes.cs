@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SessionAuth.Bench.Hosting;
 using StackExchange.Redis;
 
 namespace SessionAuth.Bench;
@@ -246,7 +247,10 @@ internal sealed class RedisProcess
     }
 }
 
-/// <summary>The app, built in Release, run as `dotnet SessionAuth.Web.dll` on a free loopback port.</summary>
+/// <summary>
+/// A copy of the app in one mode: this bench's own executable with `--serve MODE --port N`, which
+/// hosts the app's Program on Kestrel (Hosting/BenchApplication.cs). One process per mode.
+/// </summary>
 internal sealed class AppProcess
 {
     private readonly Process _process;
@@ -261,14 +265,17 @@ internal sealed class AppProcess
     /// <summary>CPU time the app has used so far (user + system).</summary>
     public TimeSpan CpuTime => ChildProcesses.CpuTime(_process);
 
+    public int ProcessId => _process.Id;
+
     public string Name { get; }
 
     public int Port { get; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
+    /// <param name="settings">Configuration ("Section:Key"), given as environment variables ("Section__Key").</param>
     public static AppProcess Start(
-        ChildProcesses children, string name, string appDll, string contentRoot, string workDirectory,
+        ChildProcesses children, string name, AuthMode mode, string workDirectory,
         IReadOnlyDictionary<string, string> settings, out Func<CancellationToken, Task> waitUntilReady)
     {
         var port = ChildProcesses.FreePort();
@@ -278,14 +285,16 @@ internal sealed class AppProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            // The content root, as `dotnet run` has it: appsettings.json and wwwroot.
-            WorkingDirectory = contentRoot,
+            WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(appDll);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var argument in new[] { typeof(AppProcess).Assembly.Location, "--serve", mode.Name(), "--port", port.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = children.Start(start);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Sessions.Comparison;
 using StackExchange.Redis;
 
 namespace SessionAuth.Web.Sessions;
@@ -47,8 +46,6 @@ internal static class SessionsExtensions
         services.AddAuthentication(ServerSessionDefaults.Scheme)
             .AddScheme<ServerSessionSchemeOptions, ServerSessionHandler>(ServerSessionDefaults.Scheme, null);
         services.AddAuthorization();
-        // Benchmark-only: Benchmark:AuthMode swaps in a comparison design (Comparison/); unset, nothing changes.
-        builder.AddAuthComparison();
         return builder;
     }
 
@@ -60,7 +57,6 @@ internal static class SessionsExtensions
             : "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.";
         SessionLog.StoreSelected(app.Logger, store.Name, detail);
 
-        app.UseAuthComparison();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

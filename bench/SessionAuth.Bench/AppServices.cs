@@ -1,46 +1,44 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionAuth.Bench.Hosting;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Bench;
 
 /// <summary>
-/// The app's own account services (its AddAccounts, its appsettings.json and environment), so the
-/// bench hashes at the strength the app is configured with and gives a user roles the way the app would.
+/// The app's own services, in this process (no server): its session store, Identity and password
+/// hasher, with the same settings as the bench's app instances. Starting it runs the app's start-up,
+/// so it also migrates the accounts database before the instances start side by side.
 /// </summary>
-internal sealed class IdentityServices(WebApplication host) : IAsyncDisposable
+internal sealed class AppServices : IAsyncDisposable
 {
-    public ServerSessionOptions SessionOptions { get; } =
-        host.Configuration.GetSection(ServerSessionOptions.SectionName).Get<ServerSessionOptions>() ?? new ServerSessionOptions();
+    private readonly BenchApplication _app;
 
-    public static IdentityServices Create(string contentRoot, string databasePath)
+    private AppServices(BenchApplication app) => _app = app;
+
+    public ISessionStore Store => _app.Services.GetRequiredService<ISessionStore>();
+
+    public static AppServices Start(IReadOnlyDictionary<string, string> settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = contentRoot,
-            EnvironmentName = "Production",
-        });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Accounts"] = $"Data Source={databasePath}",
-        });
-        builder.AddAccounts();
-        return new IdentityServices(builder.Build());
+        // The product's own mode: only its services are used, and no server listens.
+        var app = new BenchApplication(AuthMode.ServerSession, port: null, settings);
+        _ = app.Services;
+        return new AppServices(app);
     }
 
-    public Task MigrateAsync() => host.MigrateAccountsDatabaseAsync();
+    public async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return (await users.FindByEmailAsync(email) ?? throw new BenchException($"{email} is not registered.")).Id;
+    }
 
     public async Task AddRolesAsync(string email, int count)
     {
-        await using var scope = host.Services.CreateAsyncScope();
+        await using var scope = _app.Services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var names = Enumerable.Range(1, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"Reports.Region{i:00}.Viewer")).ToList();
@@ -56,8 +54,8 @@ internal sealed class IdentityServices(WebApplication host) : IAsyncDisposable
     /// <summary>Median milliseconds of one VerifyHashedPassword with the app's hasher and options.</summary>
     public (double MedianMs, string Description) TimePasswordCheck(string password, int samples)
     {
-        var hasher = host.Services.GetRequiredService<IPasswordHasher<ApplicationUser>>();
-        var options = host.Services.GetRequiredService<IOptions<PasswordHasherOptions>>().Value;
+        var hasher = _app.Services.GetRequiredService<IPasswordHasher<ApplicationUser>>();
+        var options = _app.Services.GetRequiredService<IOptions<PasswordHasherOptions>>().Value;
         var user = new ApplicationUser();
         var hash = hasher.HashPassword(user, password);
         var times = new List<double>();
@@ -82,7 +80,7 @@ internal sealed class IdentityServices(WebApplication host) : IAsyncDisposable
         return (Stats.Median(times), description);
     }
 
-    public ValueTask DisposeAsync() => host.DisposeAsync();
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private static void Check(IdentityResult result, string what)
     {
