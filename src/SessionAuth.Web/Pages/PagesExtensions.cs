@@ -32,6 +32,7 @@ internal static class PagesExtensions
         });
         // Signed-in forms carry the session's own CSRF token; the anonymous ones keep the framework's.
         builder.Services.AddSessionAntiforgery();
+        builder.Services.AddSingleton<AssetUrls>();
         return builder;
     }
 }
