@@ -33,4 +33,7 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
 
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Machine-readable, for &lt;time datetime&gt;: UTC with a Z, so there is no "+" to HTML-encode.</summary>
+    public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 }

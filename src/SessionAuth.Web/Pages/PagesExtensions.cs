@@ -30,6 +30,9 @@ internal static class PagesExtensions
             options.Cookie.Name = secure ? "__Host-antiforgery" : "antiforgery";
             options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
+        // Signed-in forms carry the session's own CSRF token; the anonymous ones keep the framework's.
+        builder.Services.AddSessionAntiforgery();
+        builder.Services.AddSingleton<AssetUrls>();
         return builder;
     }
 }

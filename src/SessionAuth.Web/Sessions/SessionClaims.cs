@@ -35,6 +35,7 @@ internal static class SessionClaims
             ClientIp = context.Connection.RemoteIpAddress?.ToString(),
             // Bounded so a hostile header cannot bloat every session record.
             UserAgent = userAgent.Length > 256 ? userAgent[..256] : userAgent,
+            CsrfSecret = SessionCsrfToken.NewSecret(),
         };
     }
 

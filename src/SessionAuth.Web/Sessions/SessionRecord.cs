@@ -28,6 +28,12 @@ public sealed record SessionRecord
     public string? ClientIp { get; init; }
 
     public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// This session's CSRF secret (32 random bytes, base64url), made at sign-in: signed-in forms carry
+    /// it masked (<see cref="SessionAntiforgery"/>). Null only in records written before it existed.
+    /// </summary>
+    public string? CsrfSecret { get; init; }
 }
 
 public sealed record SessionClaim(string Type, string Value);
