@@ -34,6 +34,7 @@ internal static class HttpsRequirement
             var request = context.Request;
             if (request.IsHttps
                 || context.Features.Get<IStatusCodeReExecuteFeature>() is not null
+                || context.Features.Get<IExceptionHandlerFeature>() is not null
                 || context.GetEndpoint()?.Metadata.GetMetadata<PlainHttpAllowed>() is not null)
             {
                 return next(context);
