@@ -4,26 +4,39 @@ using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
+try
+{
+    builder.AddHosting();
+    builder.AddAccounts();
+    builder.AddServerSessions();
+    builder.AddSessionAuthPages();
 
-builder.AddHosting();
-builder.AddAccounts();
-builder.AddServerSessions();
-builder.AddSessionAuthPages();
+    var app = builder.Build();
 
-var app = builder.Build();
+    // Every setting is checked before anything runs or logs; a bad one ends here (see the catch).
+    app.ValidateSettings();
+    await app.MigrateAccountsDatabaseAsync();
 
-await app.MigrateAccountsDatabaseAsync();
+    app.UseHostingPipeline();
+    // Everything below reads the endpoint routing chose, so limits follow the page, not the path string.
+    app.UseRouting();
+    app.UseHttpsRequirement();
+    // Static files answer before authentication, so a stylesheet never costs a session lookup.
+    app.UseStaticFiles();
+    // Rate limit and body cap before authentication: a refused request costs no session lookup.
+    app.UseAccountEndpointProtection();
+    app.UseServerSessions();
 
-app.UseHostingPipeline();
-// Static files answer before authentication, so a stylesheet never costs a session lookup.
-app.UseStaticFiles();
-app.UseRouting();
-app.UseServerSessions();
+    app.MapRazorPages();
+    app.MapHealth();
 
-app.MapRazorPages();
-app.MapHealth();
-
-await app.RunAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (BadSettings.AreIn(ex))
+{
+    return BadSettings.Report(ex, builder.Configuration, Console.Error);
+}
 
 /// <summary>Entry point; public so WebApplicationFactory&lt;Program&gt; can host the app in tests.</summary>
 public partial class Program;

@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Web.Hosting;
 
 /// <summary>
-/// Per-client-address rate limits (the built-in rate limiter) and a body size cap on the account
-/// forms. Lockout protects one account from many guesses; this protects the site from one client's
-/// many guesses across accounts (ASVS 2.2.1).
+/// Per-client-address rate limits (the built-in rate limiter) and a body size cap on the forms that
+/// take a password. Lockout protects one account from many guesses; this protects the site from one
+/// client's many guesses across accounts (ASVS 2.2.1). Both attach to the pages as endpoint metadata
+/// through a Razor Pages convention: routing has already normalised the path (trailing slash, dot
+/// segments, percent-encoding, case) by the time the limiter and the body cap read the endpoint.
 /// </summary>
 internal static class AccountEndpointProtection
 {
@@ -16,15 +21,40 @@ internal static class AccountEndpointProtection
     {
         services.AddOptions<AccountEndpointOptions>().BindConfiguration(AccountEndpointOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+
+        // PostConfigure: AddRazorPages replaces the convention collection when it configures its options.
+        services.AddOptions<RazorPagesOptions>().PostConfigure<IOptions<AccountEndpointOptions>>((pages, account) =>
+        {
+            var maxBytes = account.Value.MaxRequestBytes;
+            foreach (var route in AppRoutes.PasswordForms)
+            {
+                pages.Conventions.AddPageApplicationModelConvention(route, page =>
+                {
+                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(AccountEndpointOptions.RateLimitPolicy));
+                    // Read by the routing middleware (server limit) and by RequestBodyLimit (refusal before reading).
+                    page.EndpointMetadata.Add(new RequestSizeLimitAttribute(maxBytes));
+                    page.EndpointMetadata.Add(new RequestFormLimitsAttribute
+                    {
+                        MultipartBodyLengthLimit = maxBytes,
+                        ValueLengthLimit = (int)maxBytes,
+                        // The forms have a handful of fields; thousands of keys are an attack on the parser.
+                        ValueCountLimit = 100,
+                    });
+                });
+            }
+        });
+
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<AccountEndpointOptions>>((limiter, account) =>
         {
             var settings = account.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                AccountEndpointOptions.IsAccountFormPost(context.Request)
+            limiter.AddPolicy(AccountEndpointOptions.RateLimitPolicy, context =>
+                // Only submissions are limited: reading the form costs no password check.
+                HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter(
-                        $"{context.Connection.RemoteIpAddress}|{context.Request.Path.Value?.ToUpperInvariant()}",
+                        // Each form counts on its own: signing in after registering is not a second strike.
+                        $"{context.Connection.RemoteIpAddress}|{context.GetEndpoint()?.DisplayName}",
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = settings.PermitLimit,
@@ -43,49 +73,11 @@ internal static class AccountEndpointProtection
         return services;
     }
 
+    /// <summary>After routing (the limits are read from the endpoint) and before authentication, so a refused request costs no session lookup.</summary>
     public static WebApplication UseAccountEndpointProtection(this WebApplication app)
     {
-        var maxBytes = app.Services.GetRequiredService<IOptions<AccountEndpointOptions>>().Value.MaxRequestBytes;
-        app.Use(async (context, next) =>
-        {
-            if (AccountEndpointOptions.IsAccountFormPost(context.Request))
-            {
-                if (context.Request.ContentLength is { } length ? length > maxBytes : !await BufferWithinAsync(context.Request, maxBytes))
-                {
-                    // Refused from the headers alone (or at the first byte past the cap): never parsed.
-                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    return;
-                }
-            }
-
-            await next(context);
-        });
         app.UseRateLimiter();
+        app.UseRequestBodyLimit();
         return app;
-    }
-
-    /// <summary>
-    /// A body of unknown length (chunked) is read up to the cap into memory: small, bounded, and the
-    /// same on every server, where a limit inside the form reader would surface as a 400 instead.
-    /// </summary>
-    private static async Task<bool> BufferWithinAsync(HttpRequest request, long maxBytes)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return false;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        buffer.Position = 0;
-        request.Body = buffer;
-        request.HttpContext.Response.RegisterForDispose(buffer);
-        return true;
     }
 }

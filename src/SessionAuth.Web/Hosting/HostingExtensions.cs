@@ -1,7 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
 using StackExchange.Redis;
 
@@ -9,6 +9,9 @@ namespace SessionAuth.Web.Hosting;
 
 internal static class HostingExtensions
 {
+    /// <summary>What every 503 tells the client: the store usually comes back within seconds.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
@@ -17,14 +20,22 @@ internal static class HostingExtensions
         builder.Services.AddAccountEndpointProtection();
         builder.AddSecurityHeaders();
 
+        // No product banner for scanners.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
         // Behind a TLS-terminating proxy the app must see the original scheme (Secure cookies,
         // antiforgery, HSTS) and client address (session records). Only the listed proxies are trusted.
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HostingOptions>>((forwarded, hosting) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in hosting.Value.TrustedProxies)
+            foreach (var proxy in hosting.Value.TrustedProxyAddresses)
             {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+                forwarded.KnownProxies.Add(proxy);
+            }
+
+            foreach (var network in hosting.Value.TrustedProxyNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(network);
             }
         });
         return builder;
@@ -32,14 +43,16 @@ internal static class HostingExtensions
 
     /// <summary>
     /// The front of the pipeline: forwarded headers, friendly error pages with the right status (the
-    /// store being away is a 503, not a 500), security headers, and the account forms' limits.
+    /// store being away is a 503, not a 500), and security headers.
     /// </summary>
     public static WebApplication UseHostingPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseServerBodyLimit();
+        app.UseRetryAfterOnEvery503();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandlingPath = "/Error",
+            ExceptionHandlingPath = AppRoutes.Error,
             StatusCodeSelector = exception => exception switch
             {
                 SessionStoreUnavailableException or RedisException or RedisTimeoutException => StatusCodes.Status503ServiceUnavailable,
@@ -47,22 +60,41 @@ internal static class HostingExtensions
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
-        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseStatusCodePagesWithReExecute(AppRoutes.Error, "?code={0}");
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
         }
 
         app.UseSecurityHeaders();
-        app.UseAccountEndpointProtection();
         return app;
     }
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        // Liveness never touches dependencies; readiness asks Redis and the database.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Liveness never touches dependencies; readiness asks Redis and the database. Probes come
+        // over plain http from the orchestrator, so these answer there too.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .WithMetadata(new PlainHttpAllowed());
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .WithMetadata(new PlainHttpAllowed());
         return app;
     }
+
+    /// <summary>Whoever answers 503 (the session handler, a page, the error page), the client learns when to retry.</summary>
+    private static void UseRetryAfterOnEvery503(this WebApplication app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var response = ((HttpContext)state).Response;
+                if (response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0)
+                {
+                    response.Headers.RetryAfter = RetryAfterSeconds;
+                }
+
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace SessionAuth.Web.Hosting;
 
@@ -12,12 +13,25 @@ public sealed class HostingOptions : IValidatableObject
     public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>
-    /// Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (loopback is
-    /// always trusted). Set it when a proxy on another host terminates TLS.
+    /// Reverse proxies whose X-Forwarded-For/-Proto headers are believed (loopback is always trusted):
+    /// single addresses (<c>10.0.0.5</c>) or networks in CIDR notation (<c>172.18.0.0/16</c>, for a
+    /// proxy whose address Docker or Kubernetes assigns). Set it when a proxy on another host terminates TLS.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 
+    public IEnumerable<IPAddress> TrustedProxyAddresses =>
+        TrustedProxies.Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>();
+
+    public IEnumerable<IPNetwork> TrustedProxyNetworks =>
+        TrustedProxies.Where(p => !IPAddress.TryParse(p, out _))
+            .Select(p => IPNetwork.TryParse(p, out var network) ? network : (IPNetwork?)null)
+            .OfType<IPNetwork>();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _))
-            .Select(p => new ValidationResult($"Hosting:TrustedProxies holds '{p}', which is not an IP address."));
+        TrustedProxies.Select((value, index) => (value, index))
+            .Where(p => !IPAddress.TryParse(p.value, out _) && !IPNetwork.TryParse(p.value, out _))
+            .Select(p => new ValidationResult(
+                $"Hosting:TrustedProxies:{p.index} is '{p.value}', which is neither an IP address (10.0.0.5) "
+                + "nor a network in CIDR notation (172.18.0.0/16).",
+                [nameof(TrustedProxies)]));
 }

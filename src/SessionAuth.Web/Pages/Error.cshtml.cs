@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Hosting;
 
 namespace SessionAuth.Web.Pages;
 
 /// <summary>
 /// One friendly page for every error status. Reached by re-execution (exception handler and
-/// status-code pages), so it answers GET and POST alike and never shows exception details.
+/// status-code pages) with the failed request's method, so it describes the error whatever the method
+/// (not in a handler) and never shows exception details. The reference it shows is the trace id that
+/// the log lines of the same request carry in their scope.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 [IgnoreAntiforgeryToken]
@@ -20,9 +24,19 @@ public sealed class ErrorModel : PageModel
 
     public string? RequestId { get; private set; }
 
-    public void OnGet(int? code) => Describe(code);
+    public void OnGet()
+    {
+    }
 
-    public void OnPost(int? code) => Describe(code);
+    public void OnPost()
+    {
+    }
+
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        int? code = int.TryParse(Request.Query["code"], out var parsed) ? parsed : null;
+        Describe(code);
+    }
 
     private void Describe(int? code)
     {
@@ -32,6 +46,9 @@ public sealed class ErrorModel : PageModel
         RequestId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
         (Heading, Explanation) = Status switch
         {
+            400 when HttpsRequirement.WasRefused(HttpContext) => ("This site needs a secure connection",
+                "It accepts forms only over HTTPS, where nobody on the way can read or change them. "
+                + "Open this site's https:// address and try again."),
             400 => ("The request could not be accepted",
                 "The form was incomplete, out of date, or held characters it cannot accept (such as NUL). Go back, reload the page and try again."),
             403 => ("Access denied", "Your account cannot open this page."),

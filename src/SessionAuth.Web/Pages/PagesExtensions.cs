@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages;
@@ -11,11 +12,13 @@ internal static class PagesExtensions
         // Protected by convention: every page needs a signed-in user unless it is named here.
         builder.Services.AddRazorPages(options => options.Conventions
             .AuthorizeFolder("/")
-            .AllowAnonymousToPage("/Index")
-            .AllowAnonymousToPage("/Error")
-            .AllowAnonymousToPage("/Account/Login")
-            .AllowAnonymousToPage("/Account/Register")
-            .AllowAnonymousToPage("/Account/Logout"));
+            .AllowAnonymousToPage(AppRoutes.Index)
+            .AllowAnonymousToPage(AppRoutes.Error)
+            .AllowAnonymousToPage(AppRoutes.Login)
+            .AllowAnonymousToPage(AppRoutes.Register)
+            .AllowAnonymousToPage(AppRoutes.Logout)
+            // A method a page has no handler for is 405, not a run of the page without its model.
+            .ConfigureFilter(new AllowedMethodsFilter()));
 
         // The antiforgery cookie follows the session cookie's rules: __Host- and Secure unless
         // Sessions:SecureCookies is off for plain-HTTP local development.

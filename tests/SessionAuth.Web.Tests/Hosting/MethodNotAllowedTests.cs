@@ -1,0 +1,56 @@
+using System.Net;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Hosting;
+
+/// <summary>A method a page has no handler for is 405 with an Allow header and the friendly page, never a run of the page without its model (500).</summary>
+public sealed class MethodNotAllowedTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
+{
+    [Theory]
+    [InlineData("/Dashboard", "TRACE", "GET, HEAD, OPTIONS")]
+    [InlineData("/Dashboard", "PUT", "GET, HEAD, OPTIONS")]
+    [InlineData("/Dashboard", "DELETE", "GET, HEAD, OPTIONS")]
+    [InlineData("/Dashboard", "PATCH", "GET, HEAD, OPTIONS")]
+    [InlineData("/", "TRACE", "GET, HEAD, OPTIONS")]
+    [InlineData("/", "PUT", "GET, HEAD, OPTIONS")]
+    [InlineData("/", "DELETE", "GET, HEAD, OPTIONS")]
+    [InlineData("/", "PATCH", "GET, HEAD, OPTIONS")]
+    [InlineData("/", "POST", "GET, HEAD, OPTIONS")]
+    [InlineData("/Account/Login", "TRACE", "GET, HEAD, OPTIONS, POST")]
+    [InlineData("/Account/Login", "PUT", "GET, HEAD, OPTIONS, POST")]
+    [InlineData("/Account/Login", "DELETE", "GET, HEAD, OPTIONS, POST")]
+    [InlineData("/Account/Login", "PATCH", "GET, HEAD, OPTIONS, POST")]
+    public async Task AMethodThePageHasNoHandlerForIs405WithAllow(string path, string method, string allow)
+    {
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(Emails.Unique("methods"));
+
+        var response = await client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains("Not allowed", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+        Assert.Empty(fixture.App.Logs.UnhandledExceptions);
+    }
+
+    [Fact]
+    public async Task OptionsListsTheMethodsAPageAnswers()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/Account/Register"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("GET, HEAD, OPTIONS, POST", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task HeadOfAPageIsAnsweredByItsGetHandler()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/Account/Login"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Hosting;
+
+/// <summary>Every 503 the app sends tells the client when to try again.</summary>
+public sealed class RetryAfterTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private SessionAuthApplication _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _app = new SessionAuthApplication(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task EveryPageThatAnswers503WhileRedisIsDownSaysRetryAfter()
+    {
+        using var signedIn = _app.CreateAppClient();
+        await signedIn.RegisterAndLoginAsync(Emails.Unique("retry-after"));
+        using var anonymous = _app.CreateAppClient();
+
+        await _redis.StopAsync();
+        var responses = new Dictionary<string, HttpResponseMessage>
+        {
+            ["anonymous /Account/Login"] = await anonymous.GetAsync("/Account/Login"),
+            ["anonymous /Account/Register"] = await anonymous.GetAsync("/Account/Register"),
+            ["anonymous /Dashboard"] = await anonymous.GetAsync("/Dashboard"),
+            ["signed-in /Account/Login"] = await signedIn.GetAsync("/Account/Login"),
+            ["signed-in /Dashboard"] = await signedIn.GetAsync("/Dashboard"),
+            ["signed-in /Account/ChangePassword"] = await signedIn.GetAsync("/Account/ChangePassword"),
+            ["/health/ready"] = await anonymous.GetAsync("/health/ready"),
+        };
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, responses["anonymous /Account/Login"].StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, responses["signed-in /Dashboard"].StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, responses["/health/ready"].StatusCode);
+        Assert.All(responses.Where(r => r.Value.StatusCode == HttpStatusCode.ServiceUnavailable), r =>
+            Assert.True(r.Value.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"{r.Key}: 503 without Retry-After"));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Hosting;
+
+/// <summary>
+/// The built app, run as a newcomer runs it, with a bad setting: one line per problem on stderr naming
+/// the setting, the value and what is allowed, exit code 1, no stack trace, and nothing logged first.
+/// </summary>
+public sealed class StartupSettingsTests
+{
+    [Theory]
+    [InlineData("Sessions__IdleTimeout", "-5", "Sessions:IdleTimeout", "positive")]
+    [InlineData("Sessions__IdleTimeout", "twenty", "Sessions:IdleTimeout", "hh:mm:ss")]
+    [InlineData("AccountEndpoints__PermitLimit", "0", "AccountEndpoints:PermitLimit", "between 1 and")]
+    [InlineData("AccountEndpoints__MaxRequestBytes", "lots", "AccountEndpoints:MaxRequestBytes", "whole number")]
+    [InlineData("Hosting__TrustedProxies__0", "nonsense", "Hosting:TrustedProxies:0", "CIDR")]
+    [InlineData("Hosting__TrustedProxies__0", "10.0.0.0/33", "Hosting:TrustedProxies:0", "CIDR")]
+    public async Task ABadSettingPrintsOneLineAndExitsWithCode1(string variable, string value, string setting, string allowed)
+    {
+        var run = await RunAppAsync(new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("Bad setting: ", line, StringComparison.Ordinal);
+        Assert.Contains(setting, line, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", line, StringComparison.Ordinal);
+        Assert.Contains(allowed, line, StringComparison.Ordinal);
+        AssertNoCrashAndNoStartupLog(run);
+    }
+
+    [Fact]
+    public async Task SeveralBadSettingsAreEachReportedOnTheirOwnLine()
+    {
+        var run = await RunAppAsync(new Dictionary<string, string>
+        {
+            ["Sessions__IdleTimeout"] = "-5",
+            ["AccountEndpoints__PermitLimit"] = "0",
+            ["Hosting__TrustedProxies__0"] = "nonsense",
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(3, run.ErrorLines.Length);
+        Assert.Contains(run.ErrorLines, l => l.Contains("Sessions:IdleTimeout", StringComparison.Ordinal));
+        Assert.Contains(run.ErrorLines, l => l.Contains("AccountEndpoints:PermitLimit", StringComparison.Ordinal));
+        Assert.Contains(run.ErrorLines, l => l.Contains("Hosting:TrustedProxies:0", StringComparison.Ordinal));
+        AssertNoCrashAndNoStartupLog(run);
+    }
+
+    private static void AssertNoCrashAndNoStartupLog(AppRun run)
+    {
+        var all = run.Output + run.Error;
+        Assert.DoesNotContain("Unhandled exception", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", all, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^\s+at ", all);
+        // Not even the start-up log (migration, store selection, "Now listening") began.
+        Assert.Equal("", run.Output.Trim());
+    }
+
+    private sealed record AppRun(int ExitCode, string Output, string Error)
+    {
+        public string[] ErrorLines =>
+            Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static async Task<AppRun> RunAppAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var database = TestHost.NewDatabasePath("startup");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionAuth.Web.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["ConnectionStrings__Accounts"] = $"Data Source={database}";
+        start.Environment["ConnectionStrings__Redis"] = "";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The app did not stop within 60 s: the bad setting was not refused at start-up.");
+        }
+        finally
+        {
+            TestHost.DeleteDatabase(database);
+        }
+
+        return new AppRun(process.ExitCode, await output, await error);
+    }
+}
