@@ -30,8 +30,16 @@ public sealed class LoginModel(
     {
         "registered" => "Your account is ready. Sign in to continue.",
         "signed-out" => "You are signed out. Your session has ended on the server.",
+        "locked-out" => "Too many wrong passwords: this account is locked for a while and this session has ended. Your password is unchanged.",
         _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
+    };
+
+    public string NoticeStyle => Notice switch
+    {
+        "registered" or "signed-out" => "alert-success",
+        "locked-out" => "alert-warning",
+        _ => "alert-info",
     };
 
     public sealed class InputModel
