@@ -33,13 +33,13 @@ public sealed class ChangePasswordModel(
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter your current password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
         [DataType(DataType.Password)]
         [Display(Name = "Current password")]
         public string OldPassword { get; set; } = "";
 
         [Required(ErrorMessage = "Choose a new password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
+        [PasswordLength]
         [DataType(DataType.Password)]
         [Display(Name = "New password")]
         public string NewPassword { get; set; } = "";

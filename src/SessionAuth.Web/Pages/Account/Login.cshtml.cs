@@ -51,7 +51,7 @@ public sealed class LoginModel(
         public string Email { get; set; } = "";
 
         [Required(ErrorMessage = "Enter your password.")]
-        [StringLength(128, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";

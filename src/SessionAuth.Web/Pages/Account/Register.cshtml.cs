@@ -29,7 +29,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         public string Email { get; set; } = "";
 
         [Required(ErrorMessage = "Choose a password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
+        [PasswordLength]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";
