@@ -33,6 +33,8 @@ internal static class AccountsExtensions
         // It hashes and verifies the NFC form of every password (NfcPasswordHasher).
         builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, NfcPasswordHasher>();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
+        // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.
+        builder.Services.AddSingleton(services => new EmailFingerprint(services.GetRequiredService<Sessions.SessionCookieProtector>()));
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.

@@ -12,6 +12,7 @@ public sealed class LoginModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
     DecoyPasswordCheck decoy,
+    EmailFingerprint fingerprint,
     ILogger<LoginModel> logger) : PageModel
 {
     public const string InvalidCredentials = "Invalid email or password.";
@@ -81,7 +82,7 @@ public sealed class LoginModel(
         {
             // Unknown email and locked account do the same work as a wrong password, and read the same.
             decoy.Verify(Input.Password);
-            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, user is null ? "unknown email" : "locked out");
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, user is null ? "unknown email" : "locked out");
             return InvalidCredentialsPage();
         }
 
@@ -89,7 +90,7 @@ public sealed class LoginModel(
         var result = await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
-            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, "wrong password");
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, "wrong password");
             if (result.IsLockedOut)
             {
                 AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
