@@ -61,10 +61,26 @@ public sealed class LoginModel(
         public bool RememberMe { get; set; }
     }
 
+    /// <summary>The session store is known to be away: the page says so (503) instead of offering a form that cannot work.</summary>
+    public bool SignInUnavailable { get; private set; }
+
+    /// <summary>Seconds a client is asked to wait before trying again while the store is away.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public IActionResult OnGet()
     {
-        // Say so up front rather than after the person has typed a password.
-        return store.IsAvailable ? Page() : StatusCode(StatusCodes.Status503ServiceUnavailable);
+        if (store.IsAvailable)
+        {
+            return Page();
+        }
+
+        // Say so up front rather than after the person has typed a password; someone who has just
+        // registered hears that the account exists and only signing in has to wait.
+        SignInUnavailable = true;
+        Response.Headers.RetryAfter = RetryAfterSeconds;
+        var page = Page();
+        page.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return page;
     }
 
     public async Task<IActionResult> OnPostAsync()
