@@ -57,4 +57,17 @@ public sealed class RegistrationTests(RedisAppFixture fixture) : IClassFixture<R
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Contains(TakenEmail, await AppClient.BodyAsync(again), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnUnusableEmailAndAGuessablePasswordAreReportedTogether()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.RegisterAsync("zoë@例え.テスト", "aaaaaaaaaaaa");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = System.Net.WebUtility.HtmlDecode(await AppClient.BodyAsync(response));
+        Assert.Contains("This email address cannot be used.", html, StringComparison.Ordinal);
+        Assert.Contains("Repeats like \"aaa\" are easy to guess.", html, StringComparison.Ordinal);
+    }
 }

@@ -55,18 +55,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         }
 
         var user = new ApplicationUser { UserName = Input.Email, Email = Input.Email };
-        IdentityResult result;
-        try
-        {
-            result = await users.CreateAsync(user, Input.Password);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: SqliteConstraintViolation })
-        {
-            // Two registrations of one email both passed Identity's "is it taken?" query; the unique
-            // index on the user name (= the email) let only one in. The loser hears what any taken email hears.
-            result = IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(Input.Email));
-        }
-
+        var result = await CreateAsync(user);
         if (!result.Succeeded)
         {
             foreach (var (key, message) in Describe(result.Errors))
@@ -82,6 +71,43 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.
         return RedirectToPage(AppRoutes.Login, new { Notice = "registered", ReturnUrl = string.IsNullOrEmpty(ReturnUrl) ? null : Url.SafeReturnUrl(ReturnUrl) });
+    }
+
+    /// <summary>
+    /// Creates the account, or says everything that stands in the way at once: Identity's CreateAsync
+    /// stops at the first failing group (password before email), so an unusable email is checked first
+    /// and then reported together with the password's problems.
+    /// </summary>
+    private async Task<IdentityResult> CreateAsync(ApplicationUser user)
+    {
+        var userErrors = await ErrorsAsync(users.UserValidators.Select(v => v.ValidateAsync(users, user)));
+        if (userErrors.Count > 0)
+        {
+            var passwordErrors = await ErrorsAsync(users.PasswordValidators.Select(v => v.ValidateAsync(users, user, Input.Password)));
+            return IdentityResult.Failed([.. userErrors, .. passwordErrors]);
+        }
+
+        try
+        {
+            return await users.CreateAsync(user, Input.Password);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: SqliteConstraintViolation })
+        {
+            // Two registrations of one email both passed Identity's "is it taken?" query; the unique
+            // index on the user name (= the email) let only one in. The loser hears what any taken email hears.
+            return IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(Input.Email));
+        }
+    }
+
+    private static async Task<List<IdentityError>> ErrorsAsync(IEnumerable<Task<IdentityResult>> validations)
+    {
+        var errors = new List<IdentityError>();
+        foreach (var validation in validations)
+        {
+            errors.AddRange((await validation).Errors);
+        }
+
+        return errors;
     }
 
     private static IEnumerable<(string Key, string Message)> Describe(IEnumerable<IdentityError> errors)
