@@ -20,6 +20,8 @@ internal static class AccountsExtensions
 
         builder.Services.AddDbContext<AccountsDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName)
+            .Configure<IConfiguration>((policy, configuration) =>
+                policy.MinimumScore = configuration.GetValue(PasswordPolicyOptions.MinimumScoreKey, policy.MinimumScore))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<PasswordPolicyOptions>>(
             (identity, policy) => identity.Password.RequiredLength = policy.Value.MinimumLength);
@@ -28,8 +30,11 @@ internal static class AccountsExtensions
         builder.Services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordPolicyOptions>>(
             (hasher, policy) => hasher.IterationCount = policy.Value.HashIterations);
         // The hasher is stateless, so one instance serves all; the decoy check (a singleton) uses it too.
-        builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, PasswordHasher<ApplicationUser>>();
+        // It hashes and verifies the NFC form of every password (NfcPasswordHasher).
+        builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, NfcPasswordHasher>();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
+        // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.
+        builder.Services.AddSingleton(services => new EmailFingerprint(services.GetRequiredService<Sessions.SessionCookieProtector>()));
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.

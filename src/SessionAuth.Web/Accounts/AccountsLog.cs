@@ -1,8 +1,8 @@
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
-/// Security events of the account flow (ASVS 7.1/7.2). Emails appear only as a short one-way
-/// fingerprint; passwords, session ids and tokens never appear.
+/// Security events of the account flow (ASVS 7.1/7.2). Emails appear only as a keyed
+/// fingerprint (<see cref="EmailFingerprint"/>); passwords, session ids and tokens never appear.
 /// </summary>
 internal static partial class AccountsLog
 {
@@ -37,8 +37,4 @@ internal static partial class AccountsLog
     [LoggerMessage(EventId = 1016, EventName = "PasswordHashUpgraded", Level = LogLevel.Information,
         Message = "The password hash of user {UserId} was upgraded to the configured strength")]
     public static partial void PasswordHashUpgraded(ILogger logger, string userId);
-
-    /// <summary>A short one-way fingerprint of an email for logs.</summary>
-    public static string Fingerprint(string? email) => Convert.ToHexStringLower(
-        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((email ?? "").ToUpperInvariant())))[..8];
 }

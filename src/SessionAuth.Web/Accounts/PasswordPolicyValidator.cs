@@ -1,49 +1,63 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
-/// What Identity's own validator does not check: a maximum length, the common-password list, and a
-/// password built from the person's own email address. Length minimum stays with Identity.
+/// What Identity's own validator does not check, on the NFC form of the password: length in text
+/// elements, the common-password list, a password built from the person's own email address, and
+/// zxcvbn's estimate (at least PasswordPolicy:MinimumScore, with the email as user input). The
+/// cheap checks go first, and only the first failing rule is reported: one clear message.
 /// No composition rules (ASVS 2.1.9): length and rarity matter, forced symbols do not.
 /// </summary>
-internal sealed class PasswordPolicyValidator : IPasswordValidator<ApplicationUser>
+internal sealed class PasswordPolicyValidator(IOptions<PasswordPolicyOptions> options) : IPasswordValidator<ApplicationUser>
 {
-    public Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user, string? password)
+    public Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user, string? password) =>
+        Task.FromResult(Validate(user.Email ?? user.UserName ?? "", PasswordText.Normalize(password ?? "")) is { } error
+            ? IdentityResult.Failed(error)
+            : IdentityResult.Success);
+
+    private IdentityError? Validate(string email, string password)
     {
-        password ??= "";
-        var errors = new List<IdentityError>();
-        if (password.Length > PasswordPolicyOptions.MaximumLength)
+        var policy = options.Value;
+        if (policy.LengthProblem(password, checkMinimum: true) is { } lengthProblem)
         {
-            errors.Add(new IdentityError
-            {
-                Code = "PasswordTooLong",
-                Description = $"Use at most {PasswordPolicyOptions.MaximumLength} characters.",
-            });
+            return new IdentityError { Code = "PasswordLength", Description = lengthProblem };
         }
 
         if (CommonPasswords.Contains(password))
         {
-            errors.Add(new IdentityError
+            return new IdentityError
             {
                 Code = "PasswordTooCommon",
                 Description = "This password is one of the most common ones, so it is guessed first. Choose a less usual phrase.",
-            });
+            };
         }
 
-        var localPart = (user.Email ?? user.UserName ?? "").Split('@')[0];
+        var localPart = email.Split('@')[0];
         if (localPart.Length > 0 && (password.Equals(localPart, StringComparison.OrdinalIgnoreCase)
             || (localPart.Length >= 3 && password.Contains(localPart, StringComparison.OrdinalIgnoreCase))))
         {
-            errors.Add(new IdentityError
+            return new IdentityError
             {
                 Code = "PasswordContainsEmail",
                 Description = "The password must not contain your email address's name part.",
-            });
+            };
         }
 
-        return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
+        var (score, feedback) = PasswordStrength.Evaluate(password, UserInputs(email));
+        return score < policy.MinimumScore
+            ? new IdentityError { Code = "PasswordTooGuessable", Description = feedback }
+            : null;
     }
+
+    /// <summary>The email and its parts, which zxcvbn treats as words an attacker would try first.</summary>
+    private static IEnumerable<string> UserInputs(string email) =>
+        email.Split(['@', '.', '_', '-', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(part => part.Length >= 3)
+            .Prepend(email.Split('@')[0])
+            .Prepend(email)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Identity's messages where ours say more.</summary>

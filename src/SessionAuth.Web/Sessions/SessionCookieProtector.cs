@@ -30,6 +30,13 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
         return string.Concat(id.Value, ".", Base64Url.EncodeToString(Mac(keys.Current, id.Value)));
     }
 
+    /// <summary>A key for another purpose (e.g. log fingerprints), derived from the current signing key.</summary>
+    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken cancellationToken = default)
+    {
+        var keys = await GetKeysAsync(cancellationToken);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.Current, 32, info: Encoding.UTF8.GetBytes(purpose));
+    }
+
     /// <summary>The session id in a well-formed, genuine cookie value; null for anything else.</summary>
     public ValueTask<SessionId?> UnprotectAsync(string? cookieValue, CancellationToken cancellationToken = default)
     {

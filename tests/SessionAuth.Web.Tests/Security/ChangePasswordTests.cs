@@ -53,6 +53,63 @@ public sealed class ChangePasswordTests(RedisAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task WrongCurrentPasswordsCountTowardLockoutAndALockedAccountCannotChangeItsPassword()
+    {
+        var email = Emails.Unique("change-guess");
+        using var thief = fixture.App.CreateAppClient();
+        await thief.RegisterAndLoginAsync(email);
+        using var owner = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.LoginAsync(email)).StatusCode);
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var guess = await ChangeAsync(thief, $"guess number {attempt} is wrong", NewPassword);
+            Assert.Equal(HttpStatusCode.OK, guess.StatusCode);
+            Assert.Contains("That is not your current password.", await AppClient.BodyAsync(guess), StringComparison.Ordinal);
+            Assert.Equal(attempt, (await AccountsDb.UserAsync(fixture.App, email)).AccessFailedCount);
+        }
+
+        var fifth = await ChangeAsync(thief, "guess number 5 is wrong", NewPassword);
+
+        // The fifth wrong guess locks the account (in the database) and ends the guessing session.
+        Assert.Equal(HttpStatusCode.Redirect, fifth.StatusCode);
+        Assert.Equal("/Account/Login?Notice=locked-out", fifth.Headers.Location?.OriginalString);
+        var user = await AccountsDb.UserAsync(fixture.App, email);
+        Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow, $"LockoutEnd is {user.LockoutEnd}");
+        Assert.Equal(HttpStatusCode.Redirect, (await thief.GetAsync("/Dashboard")).StatusCode);
+        Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 1013);
+
+        // The right password does not help while the lockout lasts, on any session, and signing in fails too.
+        var hashBefore = user.PasswordHash;
+        var right = await ChangeAsync(owner, AppClient.Password, NewPassword);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("this account is locked for a while", await AppClient.BodyAsync(right), StringComparison.Ordinal);
+        Assert.Equal(hashBefore, (await AccountsDb.UserAsync(fixture.App, email)).PasswordHash);
+        using var someoneElse = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.OK, (await someoneElse.LoginAsync(email)).StatusCode);
+
+        // The owner's other session was left alone.
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(1, await AccountsDb.SessionCountAsync(fixture.App, user.Id));
+    }
+
+    [Fact]
+    public async Task TheRightCurrentPasswordResetsTheFailureCount()
+    {
+        var email = Emails.Unique("change-reset");
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(email);
+        await ChangeAsync(client, "a wrong current password", NewPassword);
+        await ChangeAsync(client, "another wrong one", NewPassword);
+        Assert.Equal(2, (await AccountsDb.UserAsync(fixture.App, email)).AccessFailedCount);
+
+        var change = await ChangeAsync(client, AppClient.Password, NewPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
+        Assert.Equal(0, (await AccountsDb.UserAsync(fixture.App, email)).AccessFailedCount);
+    }
+
+    [Fact]
     public async Task TheNewPasswordMustMeetThePolicy()
     {
         using var client = fixture.App.CreateAppClient();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -49,19 +50,25 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
         Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 1016);
     }
 
+    private const string Long128 =
+        "seven quiet lighthouses hum a mango symphony while violet tractors cross the frozen harbour at dawn and nobody hears them singxx";
+
     public static TheoryData<string, bool> Policy => new()
     {
         { "correct horse battery staple", true },
-        { "abcdefghijkm", true },                        // 12 characters, lower case only: no composition rules
+        { "lowercase only passphrase", true },           // lower case only: no composition rules
         { "пароль на вход", true },                      // Unicode
         { "   spaced    out   ", true },                 // spaces count
         { "🔑🔑🔑 emoji and words", true },
-        { new string('x', 120) + "12345678", true },     // exactly 128
+        { Long128, true },                               // exactly 128
         { "abcdefghijk", false },                        // 11: too short
+        { "abcdefghijkm", false },                       // 12, but a sequence: zxcvbn score 0
         { new string('y', 129), false },                 // too long, never truncated
         { "qwerty123456", false },                       // common
         { "LeaveMeAlone", false },                       // common, whatever the case
         { "1q2w3e4r5t6y", false },                       // common
+        { string.Concat(Enumerable.Repeat("🔑", 11)), false }, // 22 UTF-16 code units, but 11 characters
+        { string.Concat(Enumerable.Repeat("e\u0301", 11)), false }, // 22 code units in NFD, 11 accented letters
     };
 
     [Theory]
@@ -73,6 +80,118 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
         var response = await client.RegisterAsync(Emails.Unique("policy"), password);
 
         Assert.Equal(accepted ? HttpStatusCode.Redirect : HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The passwords the review got accepted, each refused with zxcvbn's warning and advice on the page.</summary>
+    [Theory]
+    [InlineData("aaaaaaaaaaaa", "Repeats like \"aaa\" are easy to guess.")]
+    [InlineData("123456789012", "Sequences like abc or 6543 are easy to guess.")]
+    [InlineData("abcabcabcabc", "Sequences like abc or 6543 are easy to guess.")]
+    [InlineData("Password123!", "This is similar to a commonly used password. Add another word or two. Uncommon words are better. Capitalization doesn't help very much.")]
+    public async Task GuessablePasswordsAreRefusedWithZxcvbnsFeedback(string password, string feedback)
+    {
+        using var client = fixture.App.CreateAppClient();
+        var email = Emails.Unique("guessable");
+
+        var response = await client.RegisterAsync(email, password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await AppClient.BodyAsync(response));
+        Assert.Contains(feedback, html, StringComparison.Ordinal);
+        Assert.Contains("Add another word or two. Uncommon words are better.", html, StringComparison.Ordinal);
+        Assert.Empty(await AccountsDb.UsersWithEmailAsync(fixture.App, email));
+    }
+
+    [Fact]
+    public async Task TheEmailCountsAsAWordAGuesserTriesFirst()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        // Not the local part (that has its own rule), but the domain: zxcvbn gets the email as user input.
+        var response = await client.RegisterAsync($"someone@zanzibarquokka.{Guid.NewGuid():N}.example", "zanzibarquokka");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Words from your email address are easy to guess.", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LengthCountsCharactersAsAPersonDoesNotUtf16CodeUnits()
+    {
+        using var client = fixture.App.CreateAppClient();
+        var elevenEmoji = string.Concat(Enumerable.Repeat("🔑", 11));
+
+        var response = await client.RegisterAsync(Emails.Unique("emoji"), elevenEmoji);
+        var twelve = await client.RegisterAsync(Emails.Unique("emoji"), "🔑🚲🌊🎻 sing at dawn"); // 17 characters, 21 code units
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Use at least 12 characters", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, twelve.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(NormalizationForm.FormD, NormalizationForm.FormC)]
+    [InlineData(NormalizationForm.FormC, NormalizationForm.FormD)]
+    public async Task APasswordRegisteredInOneUnicodeFormSignsInTypedInTheOther(NormalizationForm registered, NormalizationForm typed)
+    {
+        using var client = fixture.App.CreateAppClient();
+        var email = Emails.Unique("nfc");
+        const string password = "crème brûlée à la carte";
+        Assert.NotEqual(password.Normalize(registered), password.Normalize(typed));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.RegisterAsync(email, password.Normalize(registered))).StatusCode);
+
+        var login = await client.LoginAsync(email, password.Normalize(typed));
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var plain = new PasswordHasher<ApplicationUser>(Options.Create(new PasswordHasherOptions { IterationCount = 210_000 }));
+        Assert.NotEqual(PasswordVerificationResult.Failed,
+            plain.VerifyHashedPassword(new ApplicationUser(), await StoredHashAsync(email), password.Normalize(NormalizationForm.FormC)));
+    }
+
+    [Fact]
+    public async Task AHashMadeBeforeNormalisationStillVerifiesAndIsRewrittenInNfc()
+    {
+        using var client = fixture.App.CreateAppClient();
+        var email = Emails.Unique("legacy-nfd");
+        const string password = "crème brûlée à la carte";
+        await client.RegisterAsync(email, password);
+        var plain = new PasswordHasher<ApplicationUser>(Options.Create(new PasswordHasherOptions { IterationCount = 210_000 }));
+        await WithUserAsync(email, async (users, user) =>
+        {
+            // What the app stored before: the password exactly as a Mac sent it, decomposed.
+            user.PasswordHash = plain.HashPassword(user, password.Normalize(NormalizationForm.FormD));
+            await users.UpdateAsync(user);
+        });
+
+        var login = await client.LoginAsync(email, password.Normalize(NormalizationForm.FormC));
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.NotEqual(PasswordVerificationResult.Failed,
+            plain.VerifyHashedPassword(new ApplicationUser(), await StoredHashAsync(email), password.Normalize(NormalizationForm.FormC)));
+    }
+
+    [Fact]
+    public async Task PasswordPolicyMinimumScoreIsHonoured()
+    {
+        await using var lenient = new SessionAuthApplication(fixture.Redis.ConnectionString,
+            new Dictionary<string, string?> { ["PasswordPolicy:MinimumScore"] = "0" });
+        using var client = lenient.CreateAppClient();
+
+        var response = await client.RegisterAsync(Emails.Unique("score0"), "abcabcabcabc");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("-1")]
+    [InlineData("three")]
+    public void ABadMinimumScoreStopsStartUpAndNamesTheSetting(string value)
+    {
+        using var app = new SessionAuthApplication(null, new Dictionary<string, string?> { ["PasswordPolicy:MinimumScore"] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("PasswordPolicy:MinimumScore", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -95,7 +214,7 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
     {
         using var client = fixture.App.CreateAppClient();
         var email = Emails.Unique("truncate");
-        var password = new string('z', 100) + "-the-end-matters-too-" + "1234567";
+        var password = Long128[..^1] + "!";
         Assert.Equal(128, password.Length);
         await client.RegisterAsync(email, password);
 

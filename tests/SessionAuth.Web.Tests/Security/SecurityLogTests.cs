@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Web.Tests.Security;
@@ -30,5 +33,37 @@ public sealed class SecurityLogTests(RedisAppFixture fixture) : IClassFixture<Re
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task TheEmailFingerprintIsKeyedPerDeploymentNotAPlainHash()
+    {
+        var email = Emails.Unique("fingerprint");
+        var plainSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.ToUpperInvariant())));
+
+        var first = await FingerprintsOfFailedSignInsAsync(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), email);
+        var second = await FingerprintsOfFailedSignInsAsync(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), email);
+
+        // Stable within a deployment (so log lines correlate), different across keys, and no prefix of SHA-256.
+        Assert.Equal(2, first.Count);
+        Assert.Equal(first[0], first[1]);
+        Assert.NotEqual(first[0], second[0]);
+        foreach (var fingerprint in first.Concat(second))
+        {
+            Assert.Matches("^[0-9a-f]{12}$", fingerprint);
+            Assert.False(plainSha256.StartsWith(fingerprint[..8], StringComparison.Ordinal), "The fingerprint is a prefix of the plain SHA-256.");
+        }
+    }
+
+    /// <summary>Two failed sign-ins for <paramref name="email"/> on an app with the given Sessions:CookieKey; the fingerprints it logged.</summary>
+    private static async Task<List<string>> FingerprintsOfFailedSignInsAsync(string cookieKey, string email)
+    {
+        await using var app = new SessionAuthApplication(null, new Dictionary<string, string?> { ["Sessions:CookieKey"] = cookieKey });
+        using var client = app.CreateAppClient();
+        await client.LoginAsync(email, "not the password at all");
+        await client.LoginAsync(email, "still not the password");
+        return app.Logs.Entries.Where(e => e.EventId.Id == 1012)
+            .Select(e => Regex.Match(e.Message, "^Sign-in failed for (\\S+) from").Groups[1].Value)
+            .ToList();
     }
 }

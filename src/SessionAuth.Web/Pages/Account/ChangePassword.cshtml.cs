@@ -17,6 +17,11 @@ public sealed class ChangePasswordModel(
     ISessionStore store,
     ILogger<ChangePasswordModel> logger) : PageModel
 {
+    public const string WrongCurrentPassword = "That is not your current password.";
+
+    public const string LockedOut =
+        "Too many wrong passwords: this account is locked for a while. Try again later; your password is unchanged.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -28,13 +33,13 @@ public sealed class ChangePasswordModel(
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter your current password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
         [DataType(DataType.Password)]
         [Display(Name = "Current password")]
         public string OldPassword { get; set; } = "";
 
         [Required(ErrorMessage = "Choose a new password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
+        [PasswordLength]
         [DataType(DataType.Password)]
         [Display(Name = "New password")]
         public string NewPassword { get; set; } = "";
@@ -63,19 +68,45 @@ public sealed class ChangePasswordModel(
         {
             // The session outlived its account: end it.
             await HttpContext.SignOutAsync();
-            return RedirectToPage("/Account/Login");
+            return RedirectToPage(AppRoutes.Login);
+        }
+
+        // A wrong current password is a failed sign-in: it counts toward lockout, and a locked
+        // account proves nothing here either. Otherwise a stolen session could guess without limit.
+        if (await users.IsLockedOutAsync(user))
+        {
+            AccountsLog.PasswordChangeFailed(logger, user.Id, "locked out");
+            ModelState.AddModelError(string.Empty, LockedOut);
+            return Page();
         }
 
         var result = await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            await users.AccessFailedAsync(user);
+            AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
+            if (await users.IsLockedOutAsync(user))
+            {
+                // The session that guessed its way into a lockout ends: five wrong current passwords
+                // are what a thief holding a cookie does, not the owner. The owner's other sessions
+                // stay, and signing in works again once the lockout ends.
+                AccountsLog.AccountLockedOut(logger, user.Id, HttpContext.Connection.RemoteIpAddress?.ToString());
+                await HttpContext.SignOutAsync();
+                return RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
+            }
+
+            ModelState.AddModelError("Input.OldPassword", WrongCurrentPassword);
+            return Page();
+        }
+
+        // The current password was right (whatever the new one is): the count starts again, as at sign-in.
+        await users.ResetAccessFailedCountAsync(user);
         if (!result.Succeeded)
         {
             AccountsLog.PasswordChangeFailed(logger, user.Id, string.Join(", ", result.Errors.Select(e => e.Code)));
             foreach (var error in result.Errors)
             {
-                var (key, message) = error.Code == nameof(IdentityErrorDescriber.PasswordMismatch)
-                    ? ("Input.OldPassword", "That is not your current password.")
-                    : ("Input.NewPassword", error.Description);
-                ModelState.AddModelError(key, message);
+                ModelState.AddModelError("Input.NewPassword", error.Description);
             }
 
             return Page();

@@ -12,6 +12,7 @@ public sealed class LoginModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
     DecoyPasswordCheck decoy,
+    EmailFingerprint fingerprint,
     ILogger<LoginModel> logger) : PageModel
 {
     public const string InvalidCredentials = "Invalid email or password.";
@@ -30,8 +31,16 @@ public sealed class LoginModel(
     {
         "registered" => "Your account is ready. Sign in to continue.",
         "signed-out" => "You are signed out. Your session has ended on the server.",
+        "locked-out" => "Too many wrong passwords: this account is locked for a while and this session has ended. Your password is unchanged.",
         _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
+    };
+
+    public string NoticeStyle => Notice switch
+    {
+        "registered" or "signed-out" => "alert-success",
+        "locked-out" => "alert-warning",
+        _ => "alert-info",
     };
 
     public sealed class InputModel
@@ -43,7 +52,7 @@ public sealed class LoginModel(
         public string Email { get; set; } = "";
 
         [Required(ErrorMessage = "Enter your password.")]
-        [StringLength(128, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";
@@ -52,10 +61,26 @@ public sealed class LoginModel(
         public bool RememberMe { get; set; }
     }
 
+    /// <summary>The session store is known to be away: the page says so (503) instead of offering a form that cannot work.</summary>
+    public bool SignInUnavailable { get; private set; }
+
+    /// <summary>Seconds a client is asked to wait before trying again while the store is away.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public IActionResult OnGet()
     {
-        // Say so up front rather than after the person has typed a password.
-        return store.IsAvailable ? Page() : StatusCode(StatusCodes.Status503ServiceUnavailable);
+        if (store.IsAvailable)
+        {
+            return Page();
+        }
+
+        // Say so up front rather than after the person has typed a password; someone who has just
+        // registered hears that the account exists and only signing in has to wait.
+        SignInUnavailable = true;
+        Response.Headers.RetryAfter = RetryAfterSeconds;
+        var page = Page();
+        page.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return page;
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -73,7 +98,7 @@ public sealed class LoginModel(
         {
             // Unknown email and locked account do the same work as a wrong password, and read the same.
             decoy.Verify(Input.Password);
-            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, user is null ? "unknown email" : "locked out");
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, user is null ? "unknown email" : "locked out");
             return InvalidCredentialsPage();
         }
 
@@ -81,7 +106,7 @@ public sealed class LoginModel(
         var result = await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
-            AccountsLog.LoginFailed(logger, AccountsLog.Fingerprint(Input.Email), clientIp, "wrong password");
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, "wrong password");
             if (result.IsLockedOut)
             {
                 AccountsLog.AccountLockedOut(logger, user.Id, clientIp);

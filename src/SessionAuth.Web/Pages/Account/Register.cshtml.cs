@@ -2,12 +2,18 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
 
 namespace SessionAuth.Web.Pages.Account;
 
 public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<RegisterModel> logger) : PageModel
 {
+    private const int SqliteConstraintViolation = 19; // SQLITE_CONSTRAINT
+
+    public const string EmailTaken = "An account with this email already exists. Sign in instead.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -23,7 +29,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         public string Email { get; set; } = "";
 
         [Required(ErrorMessage = "Choose a password.")]
-        [StringLength(PasswordPolicyOptions.MaximumLength, ErrorMessage = "Use at most 128 characters.")]
+        [PasswordLength]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";
@@ -49,7 +55,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         }
 
         var user = new ApplicationUser { UserName = Input.Email, Email = Input.Email };
-        var result = await users.CreateAsync(user, Input.Password);
+        var result = await CreateAsync(user);
         if (!result.Succeeded)
         {
             foreach (var (key, message) in Describe(result.Errors))
@@ -64,7 +70,44 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
 
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.
-        return RedirectToPage("/Account/Login", new { Notice = "registered", ReturnUrl = string.IsNullOrEmpty(ReturnUrl) ? null : Url.SafeReturnUrl(ReturnUrl) });
+        return RedirectToPage(AppRoutes.Login, new { Notice = "registered", ReturnUrl = string.IsNullOrEmpty(ReturnUrl) ? null : Url.SafeReturnUrl(ReturnUrl) });
+    }
+
+    /// <summary>
+    /// Creates the account, or says everything that stands in the way at once: Identity's CreateAsync
+    /// stops at the first failing group (password before email), so an unusable email is checked first
+    /// and then reported together with the password's problems.
+    /// </summary>
+    private async Task<IdentityResult> CreateAsync(ApplicationUser user)
+    {
+        var userErrors = await ErrorsAsync(users.UserValidators.Select(v => v.ValidateAsync(users, user)));
+        if (userErrors.Count > 0)
+        {
+            var passwordErrors = await ErrorsAsync(users.PasswordValidators.Select(v => v.ValidateAsync(users, user, Input.Password)));
+            return IdentityResult.Failed([.. userErrors, .. passwordErrors]);
+        }
+
+        try
+        {
+            return await users.CreateAsync(user, Input.Password);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: SqliteConstraintViolation })
+        {
+            // Two registrations of one email both passed Identity's "is it taken?" query; the unique
+            // index on the user name (= the email) let only one in. The loser hears what any taken email hears.
+            return IdentityResult.Failed(users.ErrorDescriber.DuplicateEmail(Input.Email));
+        }
+    }
+
+    private static async Task<List<IdentityError>> ErrorsAsync(IEnumerable<Task<IdentityResult>> validations)
+    {
+        var errors = new List<IdentityError>();
+        foreach (var validation in validations)
+        {
+            errors.AddRange((await validation).Errors);
+        }
+
+        return errors;
     }
 
     private static IEnumerable<(string Key, string Message)> Describe(IEnumerable<IdentityError> errors)
@@ -75,7 +118,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
             var described = error.Code switch
             {
                 nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail) =>
-                    ("Input.Email", "An account with this email already exists. Sign in instead."),
+                    ("Input.Email", EmailTaken),
                 nameof(IdentityErrorDescriber.InvalidUserName) or nameof(IdentityErrorDescriber.InvalidEmail) =>
                     ("Input.Email", "This email address cannot be used. Use letters, digits and . _ - + @ only."),
                 _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => ("Input.Password", error.Description),

@@ -1,0 +1,75 @@
+using System.Net;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Security;
+
+/// <summary>Registering while Redis is away: the account exists, and the person is told so (issue 7, finding 11).</summary>
+public sealed class RegisterDuringOutageTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private SessionAuthApplication _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(persistent: true);
+        _app = new SessionAuthApplication(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RegisteringWhileRedisIsDownCreatesTheAccountAndSaysSignInMustWait()
+    {
+        using var client = _app.CreateAppClient();
+        var email = Emails.Unique("outage-register");
+        var token = await client.GetAntiforgeryTokenAsync("/Account/Register");
+
+        await _redis.StopAsync();
+        var registered = await client.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(
+        [
+            new("Input.Email", email), new("Input.Password", AppClient.Password),
+            new("Input.ConfirmPassword", AppClient.Password), new("__RequestVerificationToken", token),
+        ]));
+        var next = await client.GetAsync(registered.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Single(await AccountsDb.UsersWithEmailAsync(_app, email));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, next.StatusCode);
+        Assert.NotNull(next.Headers.RetryAfter);
+        var html = await AppClient.BodyAsync(next);
+        Assert.Contains("Your account is ready.", html, StringComparison.Ordinal);
+        Assert.Contains("Sign-in is unavailable for the moment", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Input.Password\"", html, StringComparison.Ordinal);
+
+        await _redis.RestartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var loginPage = await client.GetAsync("/Account/Login");
+        while (loginPage.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            loginPage = await client.GetAsync("/Account/Login");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, loginPage.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(email)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheLoginPageWhileRedisIsDownSaysSignInIsUnavailableWithRetryAfter()
+    {
+        using var client = _app.CreateAppClient();
+
+        await _redis.StopAsync();
+        var page = await client.GetAsync("/Account/Login");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), page.Headers.RetryAfter?.Delta);
+        var html = await AppClient.BodyAsync(page);
+        Assert.Contains("Sign-in is temporarily unavailable.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Your account is ready", html, StringComparison.Ordinal);
+    }
+}
