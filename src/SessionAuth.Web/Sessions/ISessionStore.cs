@@ -33,7 +33,3 @@ public interface ISessionStore
     /// </summary>
     Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default);
 }
-
-/// <summary>The session store cannot be reached: nobody is signed in until it is back.</summary>
-public sealed class SessionStoreUnavailableException(string message, Exception? innerException = null)
-    : Exception(message, innerException);

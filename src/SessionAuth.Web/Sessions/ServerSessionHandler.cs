@@ -6,18 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace SessionAuth.Web.Sessions;
 
-public static class ServerSessionDefaults
-{
-    public const string Scheme = "ServerSession";
-}
-
-public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
-{
-    public PathString LoginPath { get; set; } = "/Account/Login";
-
-    public string ReturnUrlParameter { get; set; } = "ReturnUrl";
-}
-
 /// <summary>
 /// Authentication by server-side session: the cookie carries a signed opaque id, the store holds
 /// the user. Each authenticated request costs one store call (<see cref="ISessionStore.GetAndTouchAsync"/>);

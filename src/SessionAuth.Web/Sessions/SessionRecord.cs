@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SessionAuth.Web.Sessions;
 
 /// <summary>What the server keeps about one signed-in session; the cookie holds only its id.</summary>
@@ -29,12 +26,3 @@ public sealed record SessionRecord
 
     public string? UserAgent { get; init; }
 }
-
-public sealed record SessionClaim(string Type, string Value);
-
-/// <summary>A session with its id, as listed for its owner.</summary>
-public sealed record StoredSession(SessionId Id, SessionRecord Record);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SessionRecord))]
-internal sealed partial class SessionJsonContext : JsonSerializerContext;

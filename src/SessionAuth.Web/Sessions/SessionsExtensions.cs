@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Sessions.Comparison;
 using StackExchange.Redis;
@@ -79,21 +78,5 @@ internal static class SessionsExtensions
         options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
         options.ClientName ??= "sessionauth";
         return ConnectionMultiplexer.Connect(options);
-    }
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var latency = await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
-        }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
-        }
     }
 }
