@@ -25,7 +25,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         lock (_gate)
         {
             SweepIfDue(now);
-            _sessions[id] = new Entry(record, IdleDeadline(record, now));
+            _sessions[id] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout));
             if (!_byUser.TryGetValue(record.UserId, out var ids))
             {
                 _byUser[record.UserId] = ids = [];
@@ -53,7 +53,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 return Task.FromResult<SessionRecord?>(null);
             }
 
-            _sessions[id] = entry with { IdleExpiresAt = IdleDeadline(entry.Record, now) };
+            _sessions[id] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeout) };
             return Task.FromResult<SessionRecord?>(entry.Record);
         }
     }
@@ -132,12 +132,6 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
-    private DateTimeOffset IdleDeadline(SessionRecord record, DateTimeOffset now)
-    {
-        var idle = now + _options.IdleTimeout;
-        return idle < record.AbsoluteExpiresAt ? idle : record.AbsoluteExpiresAt;
-    }
-
     private void RemoveLocked(SessionId id, SessionRecord record)
     {
         _sessions.Remove(id);
@@ -165,6 +159,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
 
     private readonly record struct Entry(SessionRecord Record, DateTimeOffset IdleExpiresAt)
     {
-        public bool IsExpired(DateTimeOffset now) => now >= IdleExpiresAt || now >= Record.AbsoluteExpiresAt;
+        // IdleExpiresAt is never past the absolute expiry (SessionRecord.IdleDeadline).
+        public bool IsExpired(DateTimeOffset now) => now >= IdleExpiresAt;
     }
 }

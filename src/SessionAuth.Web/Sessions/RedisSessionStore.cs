@@ -150,8 +150,8 @@ internal sealed class RedisSessionStore(
 
     private TimeSpan InitialTtl(SessionRecord record)
     {
-        var untilAbsolute = record.AbsoluteExpiresAt - time.GetUtcNow();
-        var ttl = untilAbsolute < _options.IdleTimeout ? untilAbsolute : _options.IdleTimeout;
+        var now = time.GetUtcNow();
+        var ttl = record.IdleDeadline(now, _options.IdleTimeout) - now;
         return ttl > TimeSpan.Zero ? ttl : TimeSpan.FromMilliseconds(1);
     }
 

@@ -25,4 +25,14 @@ public sealed record SessionRecord
     public string? ClientIp { get; init; }
 
     public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// When the session ends if nothing uses it after <paramref name="lastUse"/>: the idle deadline,
+    /// but never past the absolute one. The one place this rule is written.
+    /// </summary>
+    public DateTimeOffset IdleDeadline(DateTimeOffset lastUse, TimeSpan idleTimeout)
+    {
+        var idle = lastUse + idleTimeout;
+        return idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt;
+    }
 }
