@@ -23,7 +23,7 @@ internal static partial class SessionLog
         Message = "The {Store} session store is unavailable; the request is treated as anonymous")]
     public static partial void StoreUnavailable(ILogger logger, string store, Exception exception);
 
-    [LoggerMessage(EventId = 2006, EventName = "SessionStoreSelected", Level = LogLevel.Information,
-        Message = "Session store: {Store}. {Detail}")]
-    public static partial void StoreSelected(ILogger logger, string store, string detail);
+    /// <summary>Information for Redis; a warning for the in-process store outside Development.</summary>
+    [LoggerMessage(EventId = 2006, EventName = "SessionStoreSelected", Message = "Session store: {Store}. {Detail}")]
+    public static partial void StoreSelected(ILogger logger, LogLevel level, string store, string detail);
 }

@@ -54,10 +54,16 @@ internal static class SessionsExtensions
     public static WebApplication UseServerSessions(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<ISessionStore>();
-        var detail = store is RedisSessionStore
-            ? "Sessions are shared by every instance on this Redis."
-            : "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.";
-        SessionLog.StoreSelected(app.Logger, store.Name, detail);
+        if (store is RedisSessionStore)
+        {
+            SessionLog.StoreSelected(app.Logger, LogLevel.Information, store.Name, "Sessions are shared by every instance on this Redis.");
+        }
+        else
+        {
+            // Fine on a developer's machine; anywhere else it usually means a forgotten connection string.
+            SessionLog.StoreSelected(app.Logger, app.Environment.IsDevelopment() ? LogLevel.Information : LogLevel.Warning, store.Name,
+                "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.");
+        }
 
         app.UseAuthComparison();
         app.UseAuthentication();
