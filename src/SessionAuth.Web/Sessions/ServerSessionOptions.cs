@@ -33,17 +33,30 @@ public sealed class ServerSessionOptions : IValidatableObject
     /// </summary>
     public string? CookieKey { get; set; }
 
+    /// <summary>Longer idle sessions are no longer "idle" protection; a bare number (days) lands here.</summary>
+    internal static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>Beyond this a stolen cookie lives too long; "remember me" for a season at most.</summary>
+    internal static readonly TimeSpan MaxAbsoluteTimeout = TimeSpan.FromDays(90);
+
+    private const string TimeSpanHint =
+        "Time spans are written hh:mm:ss (e.g. 00:20:00 for 20 minutes) or d.hh:mm:ss; a bare number such as 20 is read as days.";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (IdleTimeout <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("Sessions:IdleTimeout must be positive.", [nameof(IdleTimeout)]);
-        }
-
-        if (AbsoluteTimeout < IdleTimeout)
+        if (IdleTimeout <= TimeSpan.Zero || IdleTimeout > MaxIdleTimeout)
         {
             yield return new ValidationResult(
-                "Sessions:AbsoluteTimeout must be at least Sessions:IdleTimeout.", [nameof(AbsoluteTimeout)]);
+                $"Sessions:IdleTimeout is {Show(IdleTimeout)}: it must be more than 00:00:00 and at most {Show(MaxIdleTimeout)} (1 day). {TimeSpanHint}",
+                [nameof(IdleTimeout)]);
+        }
+
+        if (AbsoluteTimeout < IdleTimeout || AbsoluteTimeout > MaxAbsoluteTimeout)
+        {
+            yield return new ValidationResult(
+                $"Sessions:AbsoluteTimeout is {Show(AbsoluteTimeout)}: it must be at least Sessions:IdleTimeout ({Show(IdleTimeout)}) "
+                + $"and at most {Show(MaxAbsoluteTimeout)} (90 days). {TimeSpanHint}",
+                [nameof(AbsoluteTimeout)]);
         }
 
         if (!SecureCookies && CookieName.StartsWith("__Host-", StringComparison.Ordinal))
@@ -59,6 +72,8 @@ public sealed class ServerSessionOptions : IValidatableObject
                 "Sessions:CookieKey must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).", [nameof(CookieKey)]);
         }
     }
+
+    private static string Show(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static byte[]? DecodeCookieKey(string value)
     {
