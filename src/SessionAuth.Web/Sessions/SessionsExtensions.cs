@@ -83,6 +83,9 @@ internal static class SessionsExtensions
         options.AsyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
         options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
         options.ClientName ??= "sessionauth";
+        // Client errors name no keys: a timeout message in the log must not quote what the app asked for.
+        options.IncludeDetailInExceptions = false;
+        options.IncludePerformanceCountersInExceptions = false;
         return ConnectionMultiplexer.Connect(options);
     }
 }

@@ -43,6 +43,26 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         Assert.Single(keys.Select(k => _connection.HashSlot(k)).Distinct());
         Assert.All(keys, k => Assert.Contains($"{{{id.Tag}}}", (string)k!, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RedisHoldsNoSessionIdInAnyKeyOrIndexOnlyItsHash()
+    {
+        var id = SessionId.New("user-hashed");
+        var now = Clock.GetUtcNow();
+        await Store.CreateAsync(id, new SessionRecord
+        {
+            UserId = "user-hashed", UserName = "u", CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+        });
+
+        var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{Options.Value.KeyPrefix}:*")
+            .Select(k => (string)k!).ToList();
+        var index = await _redis.Db.SetMembersAsync($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:u:user-hashed");
+
+        var randomPart = id.Value[SessionId.TagLength..];
+        Assert.All(keys, k => Assert.DoesNotContain(randomPart, k, StringComparison.Ordinal));
+        Assert.Contains($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:s:{id.Handle.Value}", keys);
+        Assert.Equal([id.Handle.Value], index.Select(m => (string)m!).ToArray());
+    }
 }
 
 /// <summary>The same contract for the embedded in-process store, with the fake clock for both timeouts.</summary>
