@@ -28,6 +28,15 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         {
             SweepIfDue(now);
             _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout));
+            // As the Redis store does: sign-in drops the user's ended sessions from their index.
+            if (_byUser.TryGetValue(record.UserId, out var existing))
+            {
+                foreach (var stale in existing.Where(h => _sessions[h].IsExpired(now)).ToList())
+                {
+                    RemoveLocked(stale, _sessions[stale].Record);
+                }
+            }
+
             if (!_byUser.TryGetValue(record.UserId, out var handles))
             {
                 _byUser[record.UserId] = handles = [];

@@ -20,6 +20,9 @@ internal sealed class RedisSessionStore(
     IOptions<ServerSessionOptions> options,
     TimeProvider time) : ISessionStore
 {
+    /// <summary>How many index members a sign-in checks at most (see <see cref="FindStaleHandlesAsync"/>).</summary>
+    internal const int PruneSample = 32;
+
     private readonly ServerSessionOptions _options = options.Value;
 
     public string Name => "redis";
@@ -33,9 +36,15 @@ internal sealed class RedisSessionStore(
         {
             var ttl = InitialTtl(record);
             var userKey = UserKey(id.Tag, record.UserId);
+            var stale = await FindStaleHandlesAsync(id.Tag, userKey);
             var transaction = Db.CreateTransaction();
             _ = transaction.StringSetAsync(SessionKey(id), Serialize(record), ttl);
             _ = transaction.SetAddAsync(userKey, id.Handle.Value);
+            if (stale.Length > 0)
+            {
+                _ = transaction.SetRemoveAsync(userKey, stale);
+            }
+
             // Absolute expiry grows with every new sign-in, so the newest one bounds the index.
             _ = transaction.KeyExpireAsync(userKey, record.AbsoluteExpiresAt.UtcDateTime);
             await transaction.ExecuteAsync();
@@ -169,6 +178,34 @@ internal sealed class RedisSessionStore(
                 $"{_options.KeyPrefix}:cookie-key", candidate, expiry: null, keepTtl: false, when: When.NotExists);
             return existing.IsNull ? candidate : (byte[])existing!;
         });
+
+    /// <summary>
+    /// Idle expiry deletes a session key without telling the index, and sign-in is where the index
+    /// grows, so sign-in prunes it: a random sample of at most <see cref="PruneSample"/> members (all
+    /// of them while the set is that small), one EXISTS each in one pipelined batch, same slot. A
+    /// user's index so stays within their live sessions plus a small slack, at bounded cost.
+    /// </summary>
+    private async Task<RedisValue[]> FindStaleHandlesAsync(string tag, RedisKey userKey)
+    {
+        var members = await Db.SetRandomMembersAsync(userKey, PruneSample);
+        if (members.Length == 0)
+        {
+            return [];
+        }
+
+        var batch = Db.CreateBatch();
+        var checks = new Task<bool>[members.Length];
+        for (var i = 0; i < members.Length; i++)
+        {
+            checks[i] = SessionHandle.TryParse((string?)members[i], out var handle)
+                ? batch.KeyExistsAsync(SessionKey(tag, handle))
+                : Task.FromResult(false);
+        }
+
+        batch.Execute();
+        var exists = await Task.WhenAll(checks);
+        return members.Where((_, i) => !exists[i]).ToArray();
+    }
 
     private TimeSpan InitialTtl(SessionRecord record)
     {

@@ -45,6 +45,34 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     }
 
     [Fact]
+    public async Task SignInPrunesIdleExpiredSessionsFromTheUsersIndexWithBoundedWork()
+    {
+        const string user = "user-prune";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        var expired = RedisSessionStore.PruneSample + 18; // more than one sign-in checks
+        for (var i = 0; i < expired; i++)
+        {
+            await Store.CreateAsync(SessionId.New(user), Record(user));
+        }
+
+        await LetIdleTimeoutPassAsync();
+        var sizes = new List<long>();
+        var live = new List<SessionId>();
+        for (var i = 0; i < 3; i++)
+        {
+            live.Add(SessionId.New(user));
+            await Store.CreateAsync(live[^1], Record(user));
+            sizes.Add(await _redis.Db.SetLengthAsync(indexKey));
+        }
+
+        // 50 dead + 1: one sign-in checks 32 members and drops them; the next sees all 20 left.
+        Assert.Equal([expired + 1 - RedisSessionStore.PruneSample, 2, 3], sizes.ToArray());
+        Assert.Equal(
+            live.Select(id => id.Handle.Value).Order(StringComparer.Ordinal),
+            (await _redis.Db.SetMembersAsync(indexKey)).Select(m => (string)m!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RedisHoldsNoSessionIdInAnyKeyOrIndexOnlyItsHash()
     {
         var id = SessionId.New("user-hashed");
@@ -62,6 +90,12 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         Assert.All(keys, k => Assert.DoesNotContain(randomPart, k, StringComparison.Ordinal));
         Assert.Contains($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:s:{id.Handle.Value}", keys);
         Assert.Equal([id.Handle.Value], index.Select(m => (string)m!).ToArray());
+    }
+
+    private SessionRecord Record(string userId)
+    {
+        var now = Clock.GetUtcNow();
+        return new SessionRecord { UserId = userId, UserName = userId, CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8) };
     }
 }
 
