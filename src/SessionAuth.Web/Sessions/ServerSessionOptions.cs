@@ -33,6 +33,13 @@ public sealed class ServerSessionOptions : IValidatableObject
     /// </summary>
     public string? CookieKey { get; set; }
 
+    /// <summary>
+    /// Base64 keys that signed cookies before a rotation: accepted for verification only, while
+    /// <see cref="CookieKey"/> signs. Rotate by moving the old key here and setting a new CookieKey;
+    /// drop it once the longest session (AbsoluteTimeout) has passed.
+    /// </summary>
+    public string[] PreviousCookieKeys { get; set; } = [];
+
     /// <summary>Longer idle sessions are no longer "idle" protection; a bare number (days) lands here.</summary>
     internal static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(1);
 
@@ -70,6 +77,16 @@ public sealed class ServerSessionOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Sessions:CookieKey must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).", [nameof(CookieKey)]);
+        }
+
+        for (var i = 0; i < PreviousCookieKeys.Length; i++)
+        {
+            // Never echo a key: the message says which entry, not what it holds.
+            if (string.IsNullOrEmpty(PreviousCookieKeys[i]) || DecodeCookieKey(PreviousCookieKeys[i]) is null)
+            {
+                yield return new ValidationResult(
+                    $"Sessions:PreviousCookieKeys:{i} must be base64 of at least 32 bytes, like Sessions:CookieKey.", [nameof(PreviousCookieKeys)]);
+            }
         }
     }
 

@@ -11,7 +11,8 @@ namespace SessionAuth.Web.Sessions;
 /// characters for a 21-byte id (header, key id, IV, padding, MAC): more than the cookie budget.
 /// A value that fails the check never reaches the store.
 /// </summary>
-internal sealed class SessionCookieProtector(ISessionStore store, IOptions<ServerSessionOptions> options)
+internal sealed class SessionCookieProtector(
+    ISessionStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger)
 {
     private const int MacBytes = 16;
     private const int MacLength = 22; // base64url of 16 bytes
@@ -80,11 +81,16 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             return cached;
         }
 
-        var configured = options.Value.CookieKey;
-        var key = string.IsNullOrEmpty(configured)
-            ? await store.GetOrAddCookieKeyAsync(RandomNumberGenerator.GetBytes(32), cancellationToken)
-            : ServerSessionOptions.DecodeCookieKey(configured)!;
-        Interlocked.CompareExchange(ref _keys, new KeySet(key, [key]), null);
+        var settings = options.Value;
+        var configured = string.IsNullOrEmpty(settings.CookieKey) ? null : ServerSessionOptions.DecodeCookieKey(settings.CookieKey);
+        var key = configured ?? await store.GetOrAddCookieKeyAsync(RandomNumberGenerator.GetBytes(32), cancellationToken);
+        var previous = settings.PreviousCookieKeys.Select(k => ServerSessionOptions.DecodeCookieKey(k)!).ToArray();
+        if (Interlocked.CompareExchange(ref _keys, new KeySet(key, [key], previous), null) is null)
+        {
+            SessionLog.CookieKeyLoaded(logger, Fingerprint(key), configured is null ? $"the {store.Name} session store" : "Sessions:CookieKey",
+                previous.Length);
+        }
+
         Interlocked.Exchange(ref _lastRefresh, Environment.TickCount64);
         return Volatile.Read(ref _keys)!;
     }
@@ -104,7 +110,8 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
 
     /// <summary>
     /// Offering our key puts it back if the store lost it; otherwise we adopt the one it holds and
-    /// keep accepting the keys we signed with before.
+    /// keep accepting the keys we signed with before. Adopting is logged as a warning: it is what a
+    /// flushed Redis looks like, and also what someone with write access to Redis would do.
     /// </summary>
     private async ValueTask<KeySet> SyncAsync(KeySet keys, CancellationToken cancellationToken)
     {
@@ -119,13 +126,29 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             return keys;
         }
 
-        var updated = new KeySet(current, [current, .. keys.Accepted.Take(KeysKept - 1)]);
-        Volatile.Write(ref _keys, updated);
+        var updated = new KeySet(current, [current, .. keys.Recent.Take(KeysKept - 1)], keys.Previous);
+        if (Interlocked.CompareExchange(ref _keys, updated, keys) != keys)
+        {
+            return Volatile.Read(ref _keys)!; // another request adopted (and logged) it first
+        }
+
+        SessionLog.CookieKeyChanged(logger, Fingerprint(keys.Current), Fingerprint(current), store.Name);
         return updated;
     }
 
-    /// <summary>The key new cookies are signed with, and every key a cookie may still be signed with.</summary>
-    private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Accepted)
+    /// <summary>A short one-way fingerprint of a key, to compare instances and spot changes: never the key.</summary>
+    internal static string Fingerprint(ReadOnlySpan<byte> key)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(key, hash);
+        return Convert.ToHexStringLower(hash[..4]);
+    }
+
+    /// <summary>
+    /// The key new cookies are signed with; the keys this instance signed with before (adopted ones
+    /// replaced them); and Sessions:PreviousCookieKeys, accepted for verification only.
+    /// </summary>
+    private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Recent, IReadOnlyList<byte[]> Previous)
     {
         /// <summary>True when the cookie value's tag is the HMAC of its id under one of the keys.</summary>
         public bool Verifies(string cookieValue)
@@ -138,7 +161,12 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             }
 
             Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            foreach (var key in Accepted)
+            return Matches(Recent, cookieValue, presented, expected) || Matches(Previous, cookieValue, presented, expected);
+        }
+
+        private static bool Matches(IReadOnlyList<byte[]> keys, string cookieValue, ReadOnlySpan<byte> presented, Span<byte> expected)
+        {
+            foreach (var key in keys)
             {
                 ComputeMac(key, cookieValue.AsSpan(0, SessionId.Length), expected);
                 if (CryptographicOperations.FixedTimeEquals(presented, expected[..MacBytes]))

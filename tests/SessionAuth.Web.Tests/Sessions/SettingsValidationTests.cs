@@ -12,6 +12,7 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:SecureCookies", "false", "Sessions:CookieName")]
     [InlineData("Sessions:CookieKey", "c2hvcnQ=", "Sessions:CookieKey")]
     [InlineData("Sessions:KeyPrefix", "a{b}", "Sessions:KeyPrefix")]
+    [InlineData("Sessions:PreviousCookieKeys:0", "c2hvcnQ=", "Sessions:PreviousCookieKeys:0")]
     [InlineData("Redis:OperationTimeout", "00:10:00", "Redis:OperationTimeout")]
     public void ABadSettingStopsStartUpAndNamesTheSetting(string key, string value, string named)
     {
