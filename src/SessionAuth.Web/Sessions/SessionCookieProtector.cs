@@ -46,6 +46,17 @@ internal sealed class SessionCookieProtector(
             : UnprotectSlowAsync(cookieValue, id, cancellationToken);
     }
 
+    /// <summary>
+    /// A 32-byte key for <paramref name="purpose"/> (HKDF-SHA256 of the current signing key, info =
+    /// purpose), for secrets that should be per deployment without a setting of their own, such as
+    /// an HMAC that fingerprints emails in logs. It changes when the signing key does.
+    /// </summary>
+    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken ct = default)
+    {
+        var keys = await GetKeysAsync(ct);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.Current, 32, info: Encoding.UTF8.GetBytes(purpose));
+    }
+
     private async ValueTask<SessionId?> UnprotectSlowAsync(string cookieValue, SessionId id, CancellationToken cancellationToken)
     {
         var keys = await GetKeysAsync(cancellationToken);

@@ -42,6 +42,27 @@ public sealed class SessionCookieProtectorTests
     }
 
     [Fact]
+    public async Task ADerivedKeyIsHkdfOfTheSigningKeyPerPurpose()
+    {
+        var protector = Protector(KeyA);
+
+        var email = await protector.DeriveKeyAsync("email-fingerprint");
+        var again = await protector.DeriveKeyAsync("email-fingerprint");
+        var other = await protector.DeriveKeyAsync("something-else");
+        var underOtherKey = await Protector(KeyB).DeriveKeyAsync("email-fingerprint");
+
+        Assert.Equal(32, email.Length);
+        Assert.Equal(email, again);
+        Assert.NotEqual(email, other);
+        Assert.NotEqual(email, underOtherKey);
+        Assert.NotEqual(Convert.FromBase64String(KeyA), email);
+        Assert.Equal(
+            System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256,
+                Convert.FromBase64String(KeyA), 32, info: "email-fingerprint"u8.ToArray()),
+            email);
+    }
+
+    [Fact]
     public async Task AProtectedIdReadsBackAndIsFiftyOneUrlSafeCharacters()
     {
         var protector = Protector();
