@@ -4,4 +4,11 @@ namespace SessionAuth.Web.Sessions;
 public static class ServerSessionDefaults
 {
     public const string Scheme = "ServerSession";
+
+    /// <summary><c>__Host-</c>: browsers insist on Secure, Path=/ and no Domain.</summary>
+    public const string CookieName = "__Host-session";
+
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
+
+    public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
 }

@@ -2,20 +2,24 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SessionAuth.Web.Sessions;
 
-/// <summary>Settings of the server-side session (section "Sessions").</summary>
+/// <summary>
+/// Settings of the server-side session (section "Sessions"), validated at start: the session
+/// store reads them, and the composition copies what belongs to the scheme into
+/// <see cref="ServerSessionSchemeOptions"/> (<see cref="ConfigureScheme"/>).
+/// </summary>
 public sealed class ServerSessionOptions : IValidatableObject
 {
     public const string SectionName = "Sessions";
 
     /// <summary>A session nobody used for this long ends. Each authenticated request slides it.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan IdleTimeout { get; set; } = ServerSessionDefaults.IdleTimeout;
 
     /// <summary>A session ends this long after sign-in, however busy it is.</summary>
-    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+    public TimeSpan AbsoluteTimeout { get; set; } = ServerSessionDefaults.AbsoluteTimeout;
 
     /// <summary>The <c>__Host-</c> prefix makes browsers insist on Secure, Path=/ and no Domain.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+$", ErrorMessage = "Sessions:CookieName may hold only letters, digits, '_' and '-'.")]
-    public string CookieName { get; set; } = "__Host-session";
+    public string CookieName { get; set; } = ServerSessionDefaults.CookieName;
 
     /// <summary>
     /// Mark the session and antiforgery cookies Secure (HTTPS only). On by default; the Development
@@ -88,6 +92,14 @@ public sealed class ServerSessionOptions : IValidatableObject
                     $"Sessions:PreviousCookieKeys:{i} must be base64 of at least 32 bytes, like Sessions:CookieKey.", [nameof(PreviousCookieKeys)]);
             }
         }
+    }
+
+    /// <summary>What the authentication scheme takes from these settings.</summary>
+    internal void ConfigureScheme(ServerSessionSchemeOptions scheme)
+    {
+        scheme.CookieName = CookieName;
+        scheme.SecureCookies = SecureCookies;
+        scheme.AbsoluteTimeout = AbsoluteTimeout;
     }
 
     private static string Show(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions.Comparison;
 using StackExchange.Redis;
 
@@ -42,9 +43,11 @@ internal static class SessionsExtensions
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
 
-        services.AddSingleton<SessionCookieProtector>();
+        // The default scheme: pages sign in, out and challenge through it without naming it.
         services.AddAuthentication(ServerSessionDefaults.Scheme)
-            .AddScheme<ServerSessionSchemeOptions, ServerSessionHandler>(ServerSessionDefaults.Scheme, null);
+            .AddServerSession(scheme => scheme.LoginPath = AppRoutes.Login);
+        services.AddOptions<ServerSessionSchemeOptions>(ServerSessionDefaults.Scheme)
+            .Configure<IOptions<ServerSessionOptions>>((scheme, settings) => settings.Value.ConfigureScheme(scheme));
         services.AddAuthorization();
         // Benchmark-only: Benchmark:AuthMode swaps in a comparison design (Comparison/); unset, nothing changes.
         builder.AddAuthComparison();
