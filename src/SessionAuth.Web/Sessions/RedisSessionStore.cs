@@ -20,7 +20,7 @@ internal sealed class RedisSessionStore(
     IOptions<ServerSessionOptions> options,
     TimeProvider time) : ISessionStore
 {
-    /// <summary>How many index members a sign-in checks at most (see <see cref="FindStaleHandlesAsync"/>).</summary>
+    /// <summary>How many index members a sign-in checks at most (see <see cref="PruneAsync"/>).</summary>
     internal const int PruneSample = 32;
 
     private readonly ServerSessionOptions _options = options.Value;
@@ -35,19 +35,16 @@ internal sealed class RedisSessionStore(
         Guard(async () =>
         {
             var ttl = InitialTtl(record);
+            var handle = id.Handle.Value;
             var userKey = UserKey(id.Tag, record.UserId);
-            var stale = await FindStaleHandlesAsync(id.Tag, userKey);
             var transaction = Db.CreateTransaction();
             _ = transaction.StringSetAsync(SessionKey(id), Serialize(record), ttl);
-            _ = transaction.SetAddAsync(userKey, id.Handle.Value);
-            if (stale.Length > 0)
-            {
-                _ = transaction.SetRemoveAsync(userKey, stale);
-            }
-
+            _ = transaction.SetAddAsync(userKey, handle);
             // Absolute expiry grows with every new sign-in, so the newest one bounds the index.
             _ = transaction.KeyExpireAsync(userKey, record.AbsoluteExpiresAt.UtcDateTime);
+            var sample = transaction.SetRandomMembersAsync(userKey, PruneSample);
             await transaction.ExecuteAsync();
+            await PruneAsync(id.Tag, userKey, handle, await sample);
         });
 
     public async Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default)
@@ -181,30 +178,36 @@ internal sealed class RedisSessionStore(
 
     /// <summary>
     /// Idle expiry deletes a session key without telling the index, and sign-in is where the index
-    /// grows, so sign-in prunes it: a random sample of at most <see cref="PruneSample"/> members (all
-    /// of them while the set is that small), one EXISTS each in one pipelined batch, same slot. A
-    /// user's index so stays within their live sessions plus a small slack, at bounded cost.
+    /// grows, so sign-in prunes it, at bounded cost: the sign-in transaction also draws a random
+    /// sample of at most <see cref="PruneSample"/> members (all of them while the set is that small);
+    /// the others than the new session get one EXISTS each in one pipelined batch, and the gone ones
+    /// one SREM, all in the user's slot. A user's first session costs no extra round trip. The index
+    /// so holds the live sessions plus a small slack.
     /// </summary>
-    private async Task<RedisValue[]> FindStaleHandlesAsync(string tag, RedisKey userKey)
+    private async Task PruneAsync(string tag, RedisKey userKey, string created, RedisValue[] sample)
     {
-        var members = await Db.SetRandomMembersAsync(userKey, PruneSample);
-        if (members.Length == 0)
+        var others = sample.Where(member => member != created).ToArray();
+        if (others.Length == 0)
         {
-            return [];
+            return;
         }
 
         var batch = Db.CreateBatch();
-        var checks = new Task<bool>[members.Length];
-        for (var i = 0; i < members.Length; i++)
+        var checks = new Task<bool>[others.Length];
+        for (var i = 0; i < others.Length; i++)
         {
-            checks[i] = SessionHandle.TryParse((string?)members[i], out var handle)
+            checks[i] = SessionHandle.TryParse((string?)others[i], out var handle)
                 ? batch.KeyExistsAsync(SessionKey(tag, handle))
                 : Task.FromResult(false);
         }
 
         batch.Execute();
         var exists = await Task.WhenAll(checks);
-        return members.Where((_, i) => !exists[i]).ToArray();
+        var stale = others.Where((_, i) => !exists[i]).ToArray();
+        if (stale.Length > 0)
+        {
+            await Db.SetRemoveAsync(userKey, stale);
+        }
     }
 
     private TimeSpan InitialTtl(SessionRecord record)
