@@ -27,8 +27,7 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
         Session = session.Record;
         SessionFingerprint = session.Id.Fingerprint();
         StoreName = session.StoreName;
-        var idle = time.GetUtcNow() + sessionOptions.Value.IdleTimeout;
-        IdleExpiresAt = idle < Session.AbsoluteExpiresAt ? idle : Session.AbsoluteExpiresAt;
+        IdleExpiresAt = Session.IdleDeadline(time.GetUtcNow(), sessionOptions.Value.IdleTimeout);
     }
 
     public static string Format(DateTimeOffset value) =>

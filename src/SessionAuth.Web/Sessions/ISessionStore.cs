@@ -21,7 +21,13 @@ public interface ISessionStore
     /// <summary>Ends one session; returns what it held, or null if it was already gone.</summary>
     Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default);
 
-    /// <summary>The user's live sessions, without sliding their expiry.</summary>
+    /// <summary>
+    /// Ends one of the user's sessions named by its handle (from <see cref="ListByUserAsync"/>);
+    /// returns what it held, or null if it was gone, expired or not this user's.
+    /// </summary>
+    Task<SessionRecord?> RemoveByHandleAsync(string userId, SessionHandle handle, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's live sessions, newest first, without sliding their expiry.</summary>
     Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Ends every session of the user except <paramref name="except"/>; returns how many ended.</summary>
@@ -33,7 +39,3 @@ public interface ISessionStore
     /// </summary>
     Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default);
 }
-
-/// <summary>The session store cannot be reached: nobody is signed in until it is back.</summary>
-public sealed class SessionStoreUnavailableException(string message, Exception? innerException = null)
-    : Exception(message, innerException);

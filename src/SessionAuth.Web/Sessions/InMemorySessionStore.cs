@@ -4,14 +4,15 @@ namespace SessionAuth.Web.Sessions;
 
 /// <summary>
 /// The embedded default when no Redis is configured: sessions in this process only, so they end
-/// when it stops and are not seen by other instances. Same contract as <see cref="RedisSessionStore"/>.
+/// when it stops and are not seen by other instances. Same contract as <see cref="RedisSessionStore"/>,
+/// and keyed the same way, by <see cref="SessionHandle"/>: a heap dump holds no usable session id either.
 /// </summary>
 internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> options, TimeProvider time) : ISessionStore
 {
     private readonly ServerSessionOptions _options = options.Value;
     private readonly Lock _gate = new();
-    private readonly Dictionary<SessionId, Entry> _sessions = [];
-    private readonly Dictionary<string, HashSet<SessionId>> _byUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<SessionHandle, Entry> _sessions = [];
+    private readonly Dictionary<string, HashSet<SessionHandle>> _byUser = new(StringComparer.Ordinal);
     private byte[]? _cookieKey;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
@@ -21,17 +22,27 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
 
     public Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default)
     {
+        var handle = id.Handle;
         var now = time.GetUtcNow();
         lock (_gate)
         {
             SweepIfDue(now);
-            _sessions[id] = new Entry(record, IdleDeadline(record, now));
-            if (!_byUser.TryGetValue(record.UserId, out var ids))
+            _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout));
+            // As the Redis store does: sign-in drops the user's ended sessions from their index.
+            if (_byUser.TryGetValue(record.UserId, out var existing))
             {
-                _byUser[record.UserId] = ids = [];
+                foreach (var stale in existing.Where(h => _sessions[h].IsExpired(now)).ToList())
+                {
+                    RemoveLocked(stale, _sessions[stale].Record);
+                }
             }
 
-            ids.Add(id);
+            if (!_byUser.TryGetValue(record.UserId, out var handles))
+            {
+                _byUser[record.UserId] = handles = [];
+            }
+
+            handles.Add(handle);
         }
 
         return Task.CompletedTask;
@@ -39,61 +50,53 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
 
     public Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default)
     {
+        var handle = id.Handle;
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(id, out var entry))
+            if (!_sessions.TryGetValue(handle, out var entry))
             {
                 return Task.FromResult<SessionRecord?>(null);
             }
 
             if (entry.IsExpired(now))
             {
-                RemoveLocked(id, entry.Record);
+                RemoveLocked(handle, entry.Record);
                 return Task.FromResult<SessionRecord?>(null);
             }
 
-            _sessions[id] = entry with { IdleExpiresAt = IdleDeadline(entry.Record, now) };
+            _sessions[handle] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeout) };
             return Task.FromResult<SessionRecord?>(entry.Record);
         }
     }
 
-    public Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow();
-        lock (_gate)
-        {
-            if (!_sessions.TryGetValue(id, out var entry))
-            {
-                return Task.FromResult<SessionRecord?>(null);
-            }
+    public Task<SessionRecord?> RemoveAsync(SessionId id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Remove(id.Handle, userId: null));
 
-            RemoveLocked(id, entry.Record);
-            return Task.FromResult(entry.IsExpired(now) ? null : entry.Record);
-        }
-    }
+    public Task<SessionRecord?> RemoveByHandleAsync(string userId, SessionHandle handle, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Remove(handle, userId));
 
     public Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_byUser.TryGetValue(userId, out var ids))
+            if (!_byUser.TryGetValue(userId, out var handles))
             {
                 return Task.FromResult<IReadOnlyList<StoredSession>>([]);
             }
 
-            var live = new List<StoredSession>(ids.Count);
-            foreach (var id in ids.ToList())
+            var live = new List<StoredSession>(handles.Count);
+            foreach (var handle in handles.ToList())
             {
-                var entry = _sessions[id];
+                var entry = _sessions[handle];
                 if (entry.IsExpired(now))
                 {
-                    RemoveLocked(id, entry.Record);
+                    RemoveLocked(handle, entry.Record);
                 }
                 else
                 {
-                    live.Add(new StoredSession(id, entry.Record));
+                    live.Add(new StoredSession(handle, entry.Record));
                 }
             }
 
@@ -103,19 +106,20 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
 
     public Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default)
     {
+        var kept = except?.Handle;
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_byUser.TryGetValue(userId, out var ids))
+            if (!_byUser.TryGetValue(userId, out var handles))
             {
                 return Task.FromResult(0);
             }
 
             var removed = 0;
-            foreach (var id in ids.Where(id => id != except).ToList())
+            foreach (var handle in handles.Where(handle => handle != kept).ToList())
             {
-                var entry = _sessions[id];
-                RemoveLocked(id, entry.Record);
+                var entry = _sessions[handle];
+                RemoveLocked(handle, entry.Record);
                 removed += entry.IsExpired(now) ? 0 : 1;
             }
 
@@ -132,16 +136,26 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
-    private DateTimeOffset IdleDeadline(SessionRecord record, DateTimeOffset now)
+    /// <summary>Ends the session if it exists (and, when <paramref name="userId"/> is given, is theirs).</summary>
+    private SessionRecord? Remove(SessionHandle handle, string? userId)
     {
-        var idle = now + _options.IdleTimeout;
-        return idle < record.AbsoluteExpiresAt ? idle : record.AbsoluteExpiresAt;
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(handle, out var entry) || (userId is not null && entry.Record.UserId != userId))
+            {
+                return null;
+            }
+
+            RemoveLocked(handle, entry.Record);
+            return entry.IsExpired(now) ? null : entry.Record;
+        }
     }
 
-    private void RemoveLocked(SessionId id, SessionRecord record)
+    private void RemoveLocked(SessionHandle handle, SessionRecord record)
     {
-        _sessions.Remove(id);
-        if (_byUser.TryGetValue(record.UserId, out var ids) && ids.Remove(id) && ids.Count == 0)
+        _sessions.Remove(handle);
+        if (_byUser.TryGetValue(record.UserId, out var handles) && handles.Remove(handle) && handles.Count == 0)
         {
             _byUser.Remove(record.UserId);
         }
@@ -157,14 +171,15 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
 
         _nextSweep = now + TimeSpan.FromMinutes(1);
-        foreach (var (id, entry) in _sessions.Where(pair => pair.Value.IsExpired(now)).ToList())
+        foreach (var (handle, entry) in _sessions.Where(pair => pair.Value.IsExpired(now)).ToList())
         {
-            RemoveLocked(id, entry.Record);
+            RemoveLocked(handle, entry.Record);
         }
     }
 
     private readonly record struct Entry(SessionRecord Record, DateTimeOffset IdleExpiresAt)
     {
-        public bool IsExpired(DateTimeOffset now) => now >= IdleExpiresAt || now >= Record.AbsoluteExpiresAt;
+        // IdleExpiresAt is never past the absolute expiry (SessionRecord.IdleDeadline).
+        public bool IsExpired(DateTimeOffset now) => now >= IdleExpiresAt;
     }
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace SessionAuth.Web.Sessions;
 
 /// <summary>
-/// What every browser-session scheme of this app does when a page needs a user: send the person to
-/// the login form with a local ReturnUrl, or answer 403 when signed in but not allowed.
+/// Challenge and forbid for the benchmark's comparison scheme (Comparison/) only; it leaves src/ with
+/// it. The product's <see cref="ServerSessionHandler"/> does this itself.
 /// </summary>
 internal abstract class LoginRedirectingHandler(
     IOptionsMonitor<ServerSessionSchemeOptions> schemeOptions,
@@ -17,7 +17,8 @@ internal abstract class LoginRedirectingHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var returnUrl = properties.RedirectUri ?? OriginalPathBase + OriginalPath + Request.QueryString;
-        Response.Redirect(OriginalPathBase + Options.LoginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
+        var loginPath = Options.LoginPath.HasValue ? Options.LoginPath : new PathString(Pages.AppRoutes.Login);
+        Response.Redirect(OriginalPathBase + loginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
         return Task.CompletedTask;
     }
 

@@ -6,18 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace SessionAuth.Web.Sessions;
 
-public static class ServerSessionDefaults
-{
-    public const string Scheme = "ServerSession";
-}
-
-public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
-{
-    public PathString LoginPath { get; set; } = "/Account/Login";
-
-    public string ReturnUrlParameter { get; set; } = "ReturnUrl";
-}
-
 /// <summary>
 /// Authentication by server-side session: the cookie carries a signed opaque id, the store holds
 /// the user. Each authenticated request costs one store call (<see cref="ISessionStore.GetAndTouchAsync"/>);
@@ -29,17 +17,15 @@ internal sealed class ServerSessionHandler(
     UrlEncoder encoder,
     ISessionStore store,
     SessionCookieProtector protector,
-    IOptions<ServerSessionOptions> sessionOptions,
     IOptions<IdentityOptions> identityOptions,
     TimeProvider time)
-    : LoginRedirectingHandler(schemeOptions, loggerFactory, encoder)
+    : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
-    private readonly ServerSessionOptions _sessions = sessionOptions.Value;
     private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var cookie = Request.Cookies[_sessions.CookieName];
+        var cookie = Request.Cookies[Options.CookieName];
         if (string.IsNullOrEmpty(cookie))
         {
             return AuthenticateResult.NoResult();
@@ -90,7 +76,7 @@ internal sealed class ServerSessionHandler(
         var value = await protector.ProtectAsync(id, Context.RequestAborted);
         // Later code in this request (e.g. "end my other sessions") sees the session it now has.
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
-        Response.Cookies.Append(_sessions.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
+        Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
     }
 
@@ -115,16 +101,26 @@ internal sealed class ServerSessionHandler(
             return Task.CompletedTask;
         }
 
-        return base.HandleChallengeAsync(properties);
+        // To the login form, with a local ReturnUrl: the page asked for, as the framework's cookie scheme does.
+        var returnUrl = properties.RedirectUri ?? OriginalPathBase + OriginalPath + Request.QueryString;
+        Response.Redirect(OriginalPathBase + Options.LoginPath + QueryString.Create(Options.ReturnUrlParameter, returnUrl));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Signed in but not allowed: 403, no redirect.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
     }
 
     /// <summary>The session this request resolved, or else the one its cookie names (valid signature, maybe gone).</summary>
     private async ValueTask<SessionId?> CurrentSessionIdAsync() =>
         Context.GetServerSession()?.Id
-        ?? await protector.UnprotectAsync(Request.Cookies[_sessions.CookieName], Context.RequestAborted);
+        ?? await protector.UnprotectAsync(Request.Cookies[Options.CookieName], Context.RequestAborted);
 
     private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent) =>
-        SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), _sessions.AbsoluteTimeout, isPersistent);
+        SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), Options.AbsoluteTimeout, isPersistent);
 
     private ClaimsPrincipal CreatePrincipal(SessionRecord record) =>
         SessionClaims.ToPrincipal(record, _claimTypes, Scheme.Name);
@@ -132,7 +128,7 @@ internal sealed class ServerSessionHandler(
     private CookieOptions CookieOptions(DateTimeOffset? expires) => new()
     {
         HttpOnly = true,
-        Secure = _sessions.SecureCookies,
+        Secure = Options.SecureCookies,
         SameSite = SameSiteMode.Lax,
         Path = "/",
         IsEssential = true,
@@ -143,7 +139,7 @@ internal sealed class ServerSessionHandler(
     {
         if (!Response.HasStarted)
         {
-            Response.Cookies.Delete(_sessions.CookieName, CookieOptions(null));
+            Response.Cookies.Delete(Options.CookieName, CookieOptions(null));
         }
     }
 }

@@ -2,20 +2,24 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SessionAuth.Web.Sessions;
 
-/// <summary>Settings of the server-side session (section "Sessions").</summary>
+/// <summary>
+/// Settings of the server-side session (section "Sessions"), validated at start: the session
+/// store reads them, and the composition copies what belongs to the scheme into
+/// <see cref="ServerSessionSchemeOptions"/> (<see cref="ConfigureScheme"/>).
+/// </summary>
 public sealed class ServerSessionOptions : IValidatableObject
 {
     public const string SectionName = "Sessions";
 
     /// <summary>A session nobody used for this long ends. Each authenticated request slides it.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan IdleTimeout { get; set; } = ServerSessionDefaults.IdleTimeout;
 
     /// <summary>A session ends this long after sign-in, however busy it is.</summary>
-    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+    public TimeSpan AbsoluteTimeout { get; set; } = ServerSessionDefaults.AbsoluteTimeout;
 
     /// <summary>The <c>__Host-</c> prefix makes browsers insist on Secure, Path=/ and no Domain.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+$", ErrorMessage = "Sessions:CookieName may hold only letters, digits, '_' and '-'.")]
-    public string CookieName { get; set; } = "__Host-session";
+    public string CookieName { get; set; } = ServerSessionDefaults.CookieName;
 
     /// <summary>
     /// Mark the session and antiforgery cookies Secure (HTTPS only). On by default; the Development
@@ -33,17 +37,37 @@ public sealed class ServerSessionOptions : IValidatableObject
     /// </summary>
     public string? CookieKey { get; set; }
 
+    /// <summary>
+    /// Base64 keys that signed cookies before a rotation: accepted for verification only, while
+    /// <see cref="CookieKey"/> signs. Rotate by moving the old key here and setting a new CookieKey;
+    /// drop it once the longest session (AbsoluteTimeout) has passed.
+    /// </summary>
+    public string[] PreviousCookieKeys { get; set; } = [];
+
+    /// <summary>Longer idle sessions are no longer "idle" protection; a bare number (days) lands here.</summary>
+    internal static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>Beyond this a stolen cookie lives too long; "remember me" for a season at most.</summary>
+    internal static readonly TimeSpan MaxAbsoluteTimeout = TimeSpan.FromDays(90);
+
+    private const string TimeSpanHint =
+        "Time spans are written hh:mm:ss (e.g. 00:20:00 for 20 minutes) or d.hh:mm:ss; a bare number such as 20 is read as days.";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (IdleTimeout <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("Sessions:IdleTimeout must be positive.", [nameof(IdleTimeout)]);
-        }
-
-        if (AbsoluteTimeout < IdleTimeout)
+        if (IdleTimeout <= TimeSpan.Zero || IdleTimeout > MaxIdleTimeout)
         {
             yield return new ValidationResult(
-                "Sessions:AbsoluteTimeout must be at least Sessions:IdleTimeout.", [nameof(AbsoluteTimeout)]);
+                $"Sessions:IdleTimeout is {Show(IdleTimeout)}: it must be more than 00:00:00 and at most {Show(MaxIdleTimeout)} (1 day). {TimeSpanHint}",
+                [nameof(IdleTimeout)]);
+        }
+
+        if (AbsoluteTimeout < IdleTimeout || AbsoluteTimeout > MaxAbsoluteTimeout)
+        {
+            yield return new ValidationResult(
+                $"Sessions:AbsoluteTimeout is {Show(AbsoluteTimeout)}: it must be at least Sessions:IdleTimeout ({Show(IdleTimeout)}) "
+                + $"and at most {Show(MaxAbsoluteTimeout)} (90 days). {TimeSpanHint}",
+                [nameof(AbsoluteTimeout)]);
         }
 
         if (!SecureCookies && CookieName.StartsWith("__Host-", StringComparison.Ordinal))
@@ -58,24 +82,31 @@ public sealed class ServerSessionOptions : IValidatableObject
             yield return new ValidationResult(
                 "Sessions:CookieKey must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).", [nameof(CookieKey)]);
         }
+
+        for (var i = 0; i < PreviousCookieKeys.Length; i++)
+        {
+            // Never echo a key: the message says which entry, not what it holds.
+            if (string.IsNullOrEmpty(PreviousCookieKeys[i]) || DecodeCookieKey(PreviousCookieKeys[i]) is null)
+            {
+                yield return new ValidationResult(
+                    $"Sessions:PreviousCookieKeys:{i} must be base64 of at least 32 bytes, like Sessions:CookieKey.", [nameof(PreviousCookieKeys)]);
+            }
+        }
     }
+
+    /// <summary>What the authentication scheme takes from these settings.</summary>
+    internal void ConfigureScheme(ServerSessionSchemeOptions scheme)
+    {
+        scheme.CookieName = CookieName;
+        scheme.SecureCookies = SecureCookies;
+        scheme.AbsoluteTimeout = AbsoluteTimeout;
+    }
+
+    private static string Show(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static byte[]? DecodeCookieKey(string value)
     {
         var buffer = new byte[value.Length];
         return Convert.TryFromBase64String(value, buffer, out var written) && written >= 32 ? buffer[..written] : null;
     }
-}
-
-/// <summary>Connection behaviour of the Redis client (section "Redis"); the address is ConnectionStrings:Redis.</summary>
-public sealed class RedisOptions
-{
-    public const string SectionName = "Redis";
-
-    /// <summary>Short on purpose: when Redis is away, the page must say so within two seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:ConnectTimeout must be between 50 ms and 1 minute.")]
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
-
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Redis:OperationTimeout must be between 50 ms and 1 minute.")]
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

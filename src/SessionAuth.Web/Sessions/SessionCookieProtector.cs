@@ -11,7 +11,8 @@ namespace SessionAuth.Web.Sessions;
 /// characters for a 21-byte id (header, key id, IV, padding, MAC): more than the cookie budget.
 /// A value that fails the check never reaches the store.
 /// </summary>
-internal sealed class SessionCookieProtector(ISessionStore store, IOptions<ServerSessionOptions> options)
+internal sealed class SessionCookieProtector(
+    ISessionStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger)
 {
     private const int MacBytes = 16;
     private const int MacLength = 22; // base64url of 16 bytes
@@ -30,13 +31,6 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
         return string.Concat(id.Value, ".", Base64Url.EncodeToString(Mac(keys.Current, id.Value)));
     }
 
-    /// <summary>A key for another purpose (e.g. log fingerprints), derived from the current signing key.</summary>
-    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken cancellationToken = default)
-    {
-        var keys = await GetKeysAsync(cancellationToken);
-        return HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.Current, 32, info: Encoding.UTF8.GetBytes(purpose));
-    }
-
     /// <summary>The session id in a well-formed, genuine cookie value; null for anything else.</summary>
     public ValueTask<SessionId?> UnprotectAsync(string? cookieValue, CancellationToken cancellationToken = default)
     {
@@ -50,6 +44,17 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
         return Volatile.Read(ref _keys) is { } keys && keys.Verifies(cookieValue)
             ? ValueTask.FromResult<SessionId?>(id)
             : UnprotectSlowAsync(cookieValue, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// A 32-byte key for <paramref name="purpose"/> (HKDF-SHA256 of the current signing key, info =
+    /// purpose), for secrets that should be per deployment without a setting of their own, such as
+    /// an HMAC that fingerprints emails in logs. It changes when the signing key does.
+    /// </summary>
+    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken ct = default)
+    {
+        var keys = await GetKeysAsync(ct);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.Current, 32, info: Encoding.UTF8.GetBytes(purpose));
     }
 
     private async ValueTask<SessionId?> UnprotectSlowAsync(string cookieValue, SessionId id, CancellationToken cancellationToken)
@@ -87,11 +92,16 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             return cached;
         }
 
-        var configured = options.Value.CookieKey;
-        var key = string.IsNullOrEmpty(configured)
-            ? await store.GetOrAddCookieKeyAsync(RandomNumberGenerator.GetBytes(32), cancellationToken)
-            : ServerSessionOptions.DecodeCookieKey(configured)!;
-        Interlocked.CompareExchange(ref _keys, new KeySet(key, [key]), null);
+        var settings = options.Value;
+        var configured = string.IsNullOrEmpty(settings.CookieKey) ? null : ServerSessionOptions.DecodeCookieKey(settings.CookieKey);
+        var key = configured ?? await store.GetOrAddCookieKeyAsync(RandomNumberGenerator.GetBytes(32), cancellationToken);
+        var previous = settings.PreviousCookieKeys.Select(k => ServerSessionOptions.DecodeCookieKey(k)!).ToArray();
+        if (Interlocked.CompareExchange(ref _keys, new KeySet(key, [key], previous), null) is null)
+        {
+            SessionLog.CookieKeyLoaded(logger, Fingerprint(key), configured is null ? $"the {store.Name} session store" : "Sessions:CookieKey",
+                previous.Length);
+        }
+
         Interlocked.Exchange(ref _lastRefresh, Environment.TickCount64);
         return Volatile.Read(ref _keys)!;
     }
@@ -111,7 +121,8 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
 
     /// <summary>
     /// Offering our key puts it back if the store lost it; otherwise we adopt the one it holds and
-    /// keep accepting the keys we signed with before.
+    /// keep accepting the keys we signed with before. Adopting is logged as a warning: it is what a
+    /// flushed Redis looks like, and also what someone with write access to Redis would do.
     /// </summary>
     private async ValueTask<KeySet> SyncAsync(KeySet keys, CancellationToken cancellationToken)
     {
@@ -126,13 +137,29 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             return keys;
         }
 
-        var updated = new KeySet(current, [current, .. keys.Accepted.Take(KeysKept - 1)]);
-        Volatile.Write(ref _keys, updated);
+        var updated = new KeySet(current, [current, .. keys.Recent.Take(KeysKept - 1)], keys.Previous);
+        if (Interlocked.CompareExchange(ref _keys, updated, keys) != keys)
+        {
+            return Volatile.Read(ref _keys)!; // another request adopted (and logged) it first
+        }
+
+        SessionLog.CookieKeyChanged(logger, Fingerprint(keys.Current), Fingerprint(current), store.Name);
         return updated;
     }
 
-    /// <summary>The key new cookies are signed with, and every key a cookie may still be signed with.</summary>
-    private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Accepted)
+    /// <summary>A short one-way fingerprint of a key, to compare instances and spot changes: never the key.</summary>
+    internal static string Fingerprint(ReadOnlySpan<byte> key)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(key, hash);
+        return Convert.ToHexStringLower(hash[..4]);
+    }
+
+    /// <summary>
+    /// The key new cookies are signed with; the keys this instance signed with before (adopted ones
+    /// replaced them); and Sessions:PreviousCookieKeys, accepted for verification only.
+    /// </summary>
+    private sealed record KeySet(byte[] Current, IReadOnlyList<byte[]> Recent, IReadOnlyList<byte[]> Previous)
     {
         /// <summary>True when the cookie value's tag is the HMAC of its id under one of the keys.</summary>
         public bool Verifies(string cookieValue)
@@ -145,7 +172,12 @@ internal sealed class SessionCookieProtector(ISessionStore store, IOptions<Serve
             }
 
             Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            foreach (var key in Accepted)
+            return Matches(Recent, cookieValue, presented, expected) || Matches(Previous, cookieValue, presented, expected);
+        }
+
+        private static bool Matches(IReadOnlyList<byte[]> keys, string cookieValue, ReadOnlySpan<byte> presented, Span<byte> expected)
+        {
+            foreach (var key in keys)
             {
                 ComputeMac(key, cookieValue.AsSpan(0, SessionId.Length), expected);
                 if (CryptographicOperations.FixedTimeEquals(presented, expected[..MacBytes]))

@@ -23,6 +23,9 @@ public readonly record struct SessionId
     /// <summary>The Redis Cluster hash tag shared with the owner's other sessions.</summary>
     public string Tag => Value[..TagLength];
 
+    /// <summary>The session's public name: a one-way hash of this id (see <see cref="SessionHandle"/>).</summary>
+    public SessionHandle Handle => SessionHandle.Of(this);
+
     public static SessionId New(string userId)
     {
         Span<byte> bytes = stackalloc byte[TagBytes + RandomBytes];

@@ -23,7 +23,16 @@ internal static partial class SessionLog
         Message = "The {Store} session store is unavailable; the request is treated as anonymous")]
     public static partial void StoreUnavailable(ILogger logger, string store, Exception exception);
 
-    [LoggerMessage(EventId = 2006, EventName = "SessionStoreSelected", Level = LogLevel.Information,
-        Message = "Session store: {Store}. {Detail}")]
-    public static partial void StoreSelected(ILogger logger, string store, string detail);
+    /// <summary>Information for Redis; a warning for the in-process store outside Development.</summary>
+    [LoggerMessage(EventId = 2006, EventName = "SessionStoreSelected", Message = "Session store: {Store}. {Detail}")]
+    public static partial void StoreSelected(ILogger logger, LogLevel level, string store, string detail);
+
+    [LoggerMessage(EventId = 2007, EventName = "SessionCookieKeyLoaded", Level = LogLevel.Information,
+        Message = "Session cookies are signed with key {KeyFingerprint} from {Source}; {PreviousKeyCount} previous key(s) accepted for verification")]
+    public static partial void CookieKeyLoaded(ILogger logger, string keyFingerprint, string source, int previousKeyCount);
+
+    [LoggerMessage(EventId = 2008, EventName = "SessionCookieKeyChanged", Level = LogLevel.Warning,
+        Message = "The session cookie key changed from {OldKeyFingerprint} to {NewKeyFingerprint}, adopted from the {Store} session store. "
+            + "Expected after Redis lost its data; otherwise someone with write access to Redis replaced it. Set Sessions:CookieKey to pin the key.")]
+    public static partial void CookieKeyChanged(ILogger logger, string oldKeyFingerprint, string newKeyFingerprint, string store);
 }

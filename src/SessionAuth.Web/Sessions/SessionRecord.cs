@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SessionAuth.Web.Sessions;
 
 /// <summary>What the server keeps about one signed-in session; the cookie holds only its id.</summary>
@@ -34,13 +31,14 @@ public sealed record SessionRecord
     /// it masked (<see cref="SessionAntiforgery"/>). Null only in records written before it existed.
     /// </summary>
     public string? CsrfSecret { get; init; }
+
+    /// <summary>
+    /// When the session ends if nothing uses it after <paramref name="lastUse"/>: the idle deadline,
+    /// but never past the absolute one. The one place this rule is written.
+    /// </summary>
+    public DateTimeOffset IdleDeadline(DateTimeOffset lastUse, TimeSpan idleTimeout)
+    {
+        var idle = lastUse + idleTimeout;
+        return idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt;
+    }
 }
-
-public sealed record SessionClaim(string Type, string Value);
-
-/// <summary>A session with its id, as listed for its owner.</summary>
-public sealed record StoredSession(SessionId Id, SessionRecord Record);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SessionRecord))]
-internal sealed partial class SessionJsonContext : JsonSerializerContext;

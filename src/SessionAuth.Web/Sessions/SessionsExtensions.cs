@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Pages;
 using StackExchange.Redis;
 
 namespace SessionAuth.Web.Sessions;
@@ -42,9 +42,11 @@ internal static class SessionsExtensions
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
 
-        services.AddSingleton<SessionCookieProtector>();
+        // The default scheme: pages sign in, out and challenge through it without naming it.
         services.AddAuthentication(ServerSessionDefaults.Scheme)
-            .AddScheme<ServerSessionSchemeOptions, ServerSessionHandler>(ServerSessionDefaults.Scheme, null);
+            .AddServerSession(scheme => scheme.LoginPath = AppRoutes.Login);
+        services.AddOptions<ServerSessionSchemeOptions>(ServerSessionDefaults.Scheme)
+            .Configure<IOptions<ServerSessionOptions>>((scheme, settings) => settings.Value.ConfigureScheme(scheme));
         services.AddAuthorization();
         return builder;
     }
@@ -52,10 +54,16 @@ internal static class SessionsExtensions
     public static WebApplication UseServerSessions(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<ISessionStore>();
-        var detail = store is RedisSessionStore
-            ? "Sessions are shared by every instance on this Redis."
-            : "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.";
-        SessionLog.StoreSelected(app.Logger, store.Name, detail);
+        if (store is RedisSessionStore)
+        {
+            SessionLog.StoreSelected(app.Logger, LogLevel.Information, store.Name, "Sessions are shared by every instance on this Redis.");
+        }
+        else
+        {
+            // Fine on a developer's machine; anywhere else it usually means a forgotten connection string.
+            SessionLog.StoreSelected(app.Logger, app.Environment.IsDevelopment() ? LogLevel.Information : LogLevel.Warning, store.Name,
+                "Sessions live in this process only: they end when it stops and other instances cannot see them. Set ConnectionStrings__Redis to use Redis.");
+        }
 
         app.UseAuthentication();
         app.UseAuthorization();
@@ -74,22 +82,9 @@ internal static class SessionsExtensions
         options.AsyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
         options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
         options.ClientName ??= "sessionauth";
+        // Client errors name no keys: a timeout message in the log must not quote what the app asked for.
+        options.IncludeDetailInExceptions = false;
+        options.IncludePerformanceCountersInExceptions = false;
         return ConnectionMultiplexer.Connect(options);
-    }
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var latency = await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
-        }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
-        }
     }
 }

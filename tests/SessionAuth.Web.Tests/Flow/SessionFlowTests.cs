@@ -1,4 +1,5 @@
 using System.Net;
+using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Web.Tests.Flow;
@@ -127,7 +128,8 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
         Assert.False(await _redis.Db.KeyExistsAsync(SessionKeyFor(first)));
         Assert.True(await _redis.Db.KeyExistsAsync(SessionKeyFor(second)));
         var index = await _redis.Db.SetMembersAsync(await UserIndexKeyFor(second));
-        Assert.Equal([second.Split('.')[0]], index.Select(v => (string)v!).ToArray());
+        Assert.True(SessionId.TryParse(second.Split('.')[0], out var secondId));
+        Assert.Equal([secondId.Handle.Value], index.Select(v => (string)v!).ToArray());
     }
 
     [Fact]
@@ -284,8 +286,9 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
 
     internal static string SessionKeyFor(string cookieValue)
     {
-        var id = cookieValue.Split('.')[0];
-        return $"sa:{{{id[..4]}}}:s:{id}";
+        // Records live under the session's handle (a hash of its id), never the id itself.
+        Assert.True(SessionId.TryParse(cookieValue.Split('.')[0], out var id));
+        return $"sa:{{{id.Tag}}}:s:{id.Handle.Value}";
     }
 
     private async Task<string> UserIndexKeyFor(string cookieValue)

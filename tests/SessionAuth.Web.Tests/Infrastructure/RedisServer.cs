@@ -62,6 +62,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     public Task RestartAsync() => StartProcessAsync();
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a stall.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server run again (SIGCONT); it answers what queued meanwhile.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>Calls per command name from INFO commandstats, e.g. ["getex"] = 3.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CommandCallsAsync()
     {
@@ -100,6 +106,17 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
             // A temp folder left behind is harmless.
+        }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("Redis is not running.");
+        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} exited with code {kill.ExitCode}.");
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SessionAuth.Web.Sessions;
@@ -6,10 +7,59 @@ namespace SessionAuth.Web.Tests.Sessions;
 
 public sealed class SessionCookieProtectorTests
 {
-    private static SessionCookieProtector Protector(string? configuredKey = null)
+    private static readonly string KeyA = Convert.ToBase64String(Enumerable.Repeat((byte)0xA, 32).ToArray());
+    private static readonly string KeyB = Convert.ToBase64String(Enumerable.Repeat((byte)0xB, 32).ToArray());
+
+    private static SessionCookieProtector Protector(string? configuredKey = null, params string[] previousKeys)
     {
-        var options = Options.Create(new ServerSessionOptions { CookieKey = configuredKey });
-        return new SessionCookieProtector(new InMemorySessionStore(options, new FakeTimeProvider()), options);
+        var options = Options.Create(new ServerSessionOptions { CookieKey = configuredKey, PreviousCookieKeys = previousKeys });
+        return new SessionCookieProtector(
+            new InMemorySessionStore(options, new FakeTimeProvider()), options, NullLogger<SessionCookieProtector>.Instance);
+    }
+
+    [Fact]
+    public async Task ACookieSignedWithAPreviousKeyVerifiesOnlyWhileThatKeyIsListedAsPrevious()
+    {
+        var id = SessionId.New("user");
+        var beforeRotation = await Protector(KeyA).ProtectAsync(id);
+
+        var duringGrace = await Protector(KeyB, KeyA).UnprotectAsync(beforeRotation);
+        var afterGrace = await Protector(KeyB).UnprotectAsync(beforeRotation);
+
+        Assert.Equal(id, duringGrace);
+        Assert.Null(afterGrace);
+    }
+
+    [Fact]
+    public async Task APreviousKeyVerifiesButNeverSigns()
+    {
+        var id = SessionId.New("user");
+
+        var signed = await Protector(KeyB, KeyA).ProtectAsync(id);
+
+        Assert.Equal(id, await Protector(KeyB).UnprotectAsync(signed));
+        Assert.Null(await Protector(KeyA).UnprotectAsync(signed));
+    }
+
+    [Fact]
+    public async Task ADerivedKeyIsHkdfOfTheSigningKeyPerPurpose()
+    {
+        var protector = Protector(KeyA);
+
+        var email = await protector.DeriveKeyAsync("email-fingerprint");
+        var again = await protector.DeriveKeyAsync("email-fingerprint");
+        var other = await protector.DeriveKeyAsync("something-else");
+        var underOtherKey = await Protector(KeyB).DeriveKeyAsync("email-fingerprint");
+
+        Assert.Equal(32, email.Length);
+        Assert.Equal(email, again);
+        Assert.NotEqual(email, other);
+        Assert.NotEqual(email, underOtherKey);
+        Assert.NotEqual(Convert.FromBase64String(KeyA), email);
+        Assert.Equal(
+            System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256,
+                Convert.FromBase64String(KeyA), 32, info: "email-fingerprint"u8.ToArray()),
+            email);
     }
 
     [Fact]

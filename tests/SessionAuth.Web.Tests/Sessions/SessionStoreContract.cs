@@ -126,7 +126,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
         var listed = await Store.ListByUserAsync("user-list");
 
-        Assert.Equal([newer, older], listed.Select(s => s.Id).ToArray());
+        Assert.Equal([newer.Handle, older.Handle], listed.Select(s => s.Handle).ToArray());
         Assert.All(listed, s => Assert.Equal("user-list", s.Record.UserId));
     }
 
@@ -147,12 +147,66 @@ public abstract class SessionStoreContract : IAsyncLifetime
         var removed = await Store.RemoveAllByUserAsync("user-all", except: sessions[2]);
 
         Assert.Equal(4, removed);
-        Assert.Equal([sessions[2]], (await Store.ListByUserAsync("user-all")).Select(s => s.Id).ToArray());
+        Assert.Equal([sessions[2].Handle], (await Store.ListByUserAsync("user-all")).Select(s => s.Handle).ToArray());
         Assert.NotNull(await Store.GetAndTouchAsync(sessions[2]));
         Assert.Null(await Store.GetAndTouchAsync(sessions[0]));
         Assert.NotNull(await Store.GetAndTouchAsync(other));
         Assert.Equal(1, await Store.RemoveAllByUserAsync("user-all"));
         Assert.Empty(await Store.ListByUserAsync("user-all"));
+    }
+
+    [Fact]
+    public async Task AListedSessionIsNamedByAHandleThatIsAOneWayHashOfItsId()
+    {
+        var (id, record) = NewSession("user-handle");
+        await Store.CreateAsync(id, record);
+
+        var listed = Assert.Single(await Store.ListByUserAsync("user-handle"));
+
+        Assert.Equal(id.Handle, listed.Handle);
+        Assert.Equal(SessionHandle.Length, listed.Handle.Value.Length);
+        Assert.DoesNotContain(id.Value, listed.Handle.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(id.Value[SessionId.TagLength..], listed.Handle.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EndingASessionByItsHandleEndsThatOneOnly()
+    {
+        var (kept, keptRecord) = NewSession("user-by-handle");
+        var (ended, endedRecord) = NewSession("user-by-handle");
+        await Store.CreateAsync(kept, keptRecord);
+        await Store.CreateAsync(ended, endedRecord);
+
+        var removed = await Store.RemoveByHandleAsync("user-by-handle", ended.Handle);
+
+        Assert.Equal("user-by-handle", removed?.UserId);
+        Assert.Null(await Store.GetAndTouchAsync(ended));
+        Assert.NotNull(await Store.GetAndTouchAsync(kept));
+        Assert.Equal([kept.Handle], (await Store.ListByUserAsync("user-by-handle")).Select(s => s.Handle).ToArray());
+        Assert.Null(await Store.RemoveByHandleAsync("user-by-handle", ended.Handle));
+    }
+
+    [Fact]
+    public async Task AHandleEndsNothingWhenGivenWithAnotherUser()
+    {
+        var (victim, victimRecord) = NewSession("user-victim");
+        await Store.CreateAsync(victim, victimRecord);
+
+        var removed = await Store.RemoveByHandleAsync("user-attacker", victim.Handle);
+
+        Assert.Null(removed);
+        Assert.NotNull(await Store.GetAndTouchAsync(victim));
+    }
+
+    [Fact]
+    public async Task AnIdleExpiredSessionCannotBeEndedByHandle()
+    {
+        var (id, record) = NewSession("user-handle-idle");
+        await Store.CreateAsync(id, record);
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.Null(await Store.RemoveByHandleAsync("user-handle-idle", id.Handle));
     }
 
     [Fact]

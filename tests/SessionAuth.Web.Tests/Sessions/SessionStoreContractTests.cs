@@ -43,6 +43,62 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         Assert.Single(keys.Select(k => _connection.HashSlot(k)).Distinct());
         Assert.All(keys, k => Assert.Contains($"{{{id.Tag}}}", (string)k!, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SignInPrunesIdleExpiredSessionsFromTheUsersIndexWithBoundedWork()
+    {
+        const string user = "user-prune";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        var expired = RedisSessionStore.PruneSample + 18; // more than one sign-in checks
+        for (var i = 0; i < expired; i++)
+        {
+            await Store.CreateAsync(SessionId.New(user), Record(user));
+        }
+
+        await LetIdleTimeoutPassAsync();
+        var sizes = new List<long>();
+        var live = new List<SessionId>();
+        for (var i = 0; i < 3; i++)
+        {
+            live.Add(SessionId.New(user));
+            await Store.CreateAsync(live[^1], Record(user));
+            sizes.Add(await _redis.Db.SetLengthAsync(indexKey));
+        }
+
+        // 50 dead + 1: one sign-in checks a sample of 32 (31 dead if the new one is drawn) and drops
+        // the dead; the next sign-in's sample holds the whole rest, so only live sessions remain.
+        Assert.InRange(sizes[0], expired + 1 - RedisSessionStore.PruneSample, expired + 2 - RedisSessionStore.PruneSample);
+        Assert.Equal([2, 3], sizes.Skip(1).ToArray());
+        Assert.Equal(
+            live.Select(id => id.Handle.Value).Order(StringComparer.Ordinal),
+            (await _redis.Db.SetMembersAsync(indexKey)).Select(m => (string)m!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RedisHoldsNoSessionIdInAnyKeyOrIndexOnlyItsHash()
+    {
+        var id = SessionId.New("user-hashed");
+        var now = Clock.GetUtcNow();
+        await Store.CreateAsync(id, new SessionRecord
+        {
+            UserId = "user-hashed", UserName = "u", CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+        });
+
+        var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{Options.Value.KeyPrefix}:*")
+            .Select(k => (string)k!).ToList();
+        var index = await _redis.Db.SetMembersAsync($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:u:user-hashed");
+
+        var randomPart = id.Value[SessionId.TagLength..];
+        Assert.All(keys, k => Assert.DoesNotContain(randomPart, k, StringComparison.Ordinal));
+        Assert.Contains($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:s:{id.Handle.Value}", keys);
+        Assert.Equal([id.Handle.Value], index.Select(m => (string)m!).ToArray());
+    }
+
+    private SessionRecord Record(string userId)
+    {
+        var now = Clock.GetUtcNow();
+        return new SessionRecord { UserId = userId, UserName = userId, CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8) };
+    }
 }
 
 /// <summary>The same contract for the embedded in-process store, with the fake clock for both timeouts.</summary>

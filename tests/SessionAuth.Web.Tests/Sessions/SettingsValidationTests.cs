@@ -12,6 +12,7 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:SecureCookies", "false", "Sessions:CookieName")]
     [InlineData("Sessions:CookieKey", "c2hvcnQ=", "Sessions:CookieKey")]
     [InlineData("Sessions:KeyPrefix", "a{b}", "Sessions:KeyPrefix")]
+    [InlineData("Sessions:PreviousCookieKeys:0", "c2hvcnQ=", "Sessions:PreviousCookieKeys:0")]
     [InlineData("Redis:OperationTimeout", "00:10:00", "Redis:OperationTimeout")]
     public void ABadSettingStopsStartUpAndNamesTheSetting(string key, string value, string named)
     {
@@ -21,6 +22,35 @@ public sealed class SettingsValidationTests
 
         var messages = Flatten(error).Select(e => e.Message);
         Assert.Contains(messages, m => m.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Sessions:IdleTimeout", "20", "Sessions:IdleTimeout is 20.00:00:00", "at most 1.00:00:00")]
+    [InlineData("Sessions:IdleTimeout", "-00:00:01", "Sessions:IdleTimeout is -00:00:01", "more than 00:00:00")]
+    [InlineData("Sessions:AbsoluteTimeout", "91.00:00:00", "Sessions:AbsoluteTimeout is 91.00:00:00", "at most 90.00:00:00")]
+    [InlineData("Sessions:AbsoluteTimeout", "00:05:00", "Sessions:AbsoluteTimeout is 00:05:00", "at least Sessions:IdleTimeout (00:20:00)")]
+    public void ATimeSpanSettingOutOfRangeSaysItsValueWhatIsAllowedAndHowTimeSpansAreWritten(
+        string key, string value, string saysValue, string saysAllowed)
+    {
+        using var app = new SessionAuthApplication(null, new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        var message = Assert.Single(Flatten(error).Select(e => e.Message), m => m.Contains(saysValue, StringComparison.Ordinal));
+        Assert.Contains(saysAllowed, message, StringComparison.Ordinal);
+        Assert.Contains("hh:mm:ss (e.g. 00:20:00", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLongestAllowedTimeoutsStart()
+    {
+        using var app = new SessionAuthApplication(null, new Dictionary<string, string?>
+        {
+            ["Sessions:IdleTimeout"] = "1.00:00:00",
+            ["Sessions:AbsoluteTimeout"] = "90.00:00:00",
+        });
+
+        Assert.NotNull(app.Server);
     }
 
     private static IEnumerable<Exception> Flatten(Exception exception)

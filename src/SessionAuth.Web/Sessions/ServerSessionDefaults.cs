@@ -1,0 +1,14 @@
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>Default values of the server-session authentication scheme.</summary>
+public static class ServerSessionDefaults
+{
+    public const string Scheme = "ServerSession";
+
+    /// <summary><c>__Host-</c>: browsers insist on Secure, Path=/ and no Domain.</summary>
+    public const string CookieName = "__Host-session";
+
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
+
+    public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>
+/// The options of one server-session authentication scheme (<see cref="ServerSessionHandler"/>),
+/// configured through <see cref="ServerSessionAuthenticationBuilderExtensions.AddServerSession(AuthenticationBuilder, Action{ServerSessionSchemeOptions}?)"/>.
+/// The app fills them from its validated "Sessions" settings (<see cref="ServerSessionOptions"/>);
+/// the idle timeout is not here because the session store enforces it, not the handler.
+/// </summary>
+public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
+{
+    /// <summary>Name of the cookie that carries the signed session id.</summary>
+    public string CookieName { get; set; } = ServerSessionDefaults.CookieName;
+
+    /// <summary>Mark the cookie Secure (HTTPS only). Required for a <c>__Host-</c> name.</summary>
+    public bool SecureCookies { get; set; } = true;
+
+    /// <summary>A session ends this long after sign-in, however busy it is.</summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = ServerSessionDefaults.AbsoluteTimeout;
+
+    /// <summary>Where a challenge sends a person who is not signed in. Required: the app's login page.</summary>
+    public PathString LoginPath { get; set; }
+
+    /// <summary>The query parameter that carries the page to return to after sign-in.</summary>
+    public string ReturnUrlParameter { get; set; } = CookieAuthenticationDefaults.ReturnUrlParameter;
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrEmpty(CookieName) || string.IsNullOrEmpty(ReturnUrlParameter))
+        {
+            throw new InvalidOperationException(
+                $"{nameof(ServerSessionSchemeOptions)}.{nameof(CookieName)} and {nameof(ReturnUrlParameter)} must not be empty.");
+        }
+
+        if (AbsoluteTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(ServerSessionSchemeOptions)}.{nameof(AbsoluteTimeout)} must be positive.");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>
+/// The name a session goes by everywhere but the cookie: base64url of SHA-256 of its id, 43
+/// characters. The stores key records and the per-user index by it, so neither a read of Redis
+/// (or a backup of it) nor a client error message that quotes a key yields a usable session id.
+/// Listing a user's sessions returns handles; one ends a session without knowing its id.
+/// </summary>
+public readonly record struct SessionHandle
+{
+    public const int Length = 43; // base64url of 32 bytes, unpadded
+
+    private SessionHandle(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static SessionHandle Of(SessionId id) =>
+        new(string.Create(Length, id.Value, static (destination, value) => Write(value, destination)));
+
+    /// <summary>Parses a handle a page sent back (e.g. "end this session"); false for anything else.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out SessionHandle handle)
+    {
+        handle = default;
+        if (text.Length != Length)
+        {
+            return false;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (Base64Url.DecodeFromChars(text, hash, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != hash.Length)
+        {
+            return false;
+        }
+
+        // Only the canonical spelling: one handle, one string (the last character carries spare bits).
+        Span<char> canonical = stackalloc char[Length];
+        Base64Url.EncodeToChars(hash, canonical);
+        if (!canonical.SequenceEqual(text))
+        {
+            return false;
+        }
+
+        handle = new SessionHandle(text.ToString());
+        return true;
+    }
+
+    /// <summary>Writes the handle of <paramref name="id"/> into 43 characters, allocating nothing.</summary>
+    internal static void Write(ReadOnlySpan<char> id, Span<char> destination)
+    {
+        Span<byte> ascii = stackalloc byte[SessionId.Length];
+        var length = Encoding.ASCII.GetBytes(id, ascii);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(ascii[..length], hash);
+        Base64Url.EncodeToChars(hash, destination);
+    }
+
+    public override string ToString() => Value ?? "";
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tests.Infrastructure;
+
+namespace SessionAuth.Web.Tests.Sessions;
+
+/// <summary>The cookie-signing key: a change is never silent, and a configured key can be rotated without signing everyone out.</summary>
+public sealed class CookieKeyRotationTests : IAsyncLifetime
+{
+    private const int CookieKeyChangedEventId = 2008;
+    private static readonly string OldKey = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray());
+    private static readonly string NewKey = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray());
+
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task AKeySwappedInRedisIsAdoptedWithAWarningThatGivesFingerprintsNeverTheKey()
+    {
+        await using var app = new SessionAuthApplication(_redis.ConnectionString);
+        using var client = app.CreateAppClient();
+        var email = Emails.Unique("swap");
+        await client.RegisterAndLoginAsync(email);
+        var original = (byte[])(await _redis.Db.StringGetAsync("sa:cookie-key"))!;
+        var planted = Enumerable.Repeat((byte)0x5A, 32).ToArray();
+
+        await _redis.Db.StringSetAsync("sa:cookie-key", planted);
+        var login = await client.LoginAsync(email);
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var warning = Assert.Single(app.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(SessionCookieProtector.Fingerprint(original), warning.Message, StringComparison.Ordinal);
+        Assert.Contains(SessionCookieProtector.Fingerprint(planted), warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Sessions:CookieKey", warning.Message, StringComparison.Ordinal);
+        Assert.All(app.Logs.Entries, e =>
+        {
+            foreach (var key in new[] { original, planted })
+            {
+                Assert.DoesNotContain(Convert.ToBase64String(key), e.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain(Convert.ToHexString(key), e.Message, StringComparison.OrdinalIgnoreCase);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task TheSameKeyReadAgainLogsNoChange()
+    {
+        await using var app = new SessionAuthApplication(_redis.ConnectionString);
+        using var client = app.CreateAppClient();
+        var email = Emails.Unique("same-key");
+
+        await client.RegisterAndLoginAsync(email);
+        await client.LoginAsync(email);
+
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
+    }
+
+    [Fact]
+    public async Task ACookieSignedBeforeARotationWorksWhileItsKeyIsAPreviousKeyAndNotAfter()
+    {
+        var email = Emails.Unique("rotate");
+        string cookie;
+        await using (var before = App(cookieKey: OldKey))
+        {
+            using var client = before.CreateAppClient();
+            cookie = await client.RegisterAndLoginAsync(email);
+        }
+
+        await using var duringGrace = App(cookieKey: NewKey, previousKey: OldKey);
+        await using var afterGrace = App(cookieKey: NewKey);
+        using var graceClient = duringGrace.CreateClientCarrying(cookie);
+        using var laterClient = afterGrace.CreateClientCarrying(cookie);
+        var duringGraceResponse = await graceClient.GetAsync("/Dashboard");
+        var afterGraceResponse = await laterClient.GetAsync("/Dashboard");
+
+        Assert.Equal(HttpStatusCode.OK, duringGraceResponse.StatusCode);
+        Assert.Contains(email, await AppClient.BodyAsync(duringGraceResponse), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, afterGraceResponse.StatusCode);
+    }
+
+    private SessionAuthApplication App(string cookieKey, string? previousKey = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Sessions:CookieKey"] = cookieKey };
+        if (previousKey is not null)
+        {
+            settings["Sessions:PreviousCookieKeys:0"] = previousKey;
+        }
+
+        return new SessionAuthApplication(_redis.ConnectionString, settings);
+    }
+}
