@@ -47,7 +47,7 @@ internal static partial class BadSettings
     {
         // ValidateDataAnnotations wraps our message: "DataAnnotation validation failed for 'X' members: 'Y' with the error: '...'."
         var message = DataAnnotationsFailure().Match(failure) is { Success: true } wrapped ? wrapped.Groups["message"].Value : failure;
-        if (configuration is not null && SettingName().Match(message) is { Success: true } setting
+        if (configuration is not null && SettingName().Match(message) is { Success: true } setting && !IsSecret(setting.Value)
             && configuration[setting.Value] is { } value && !message.Contains($"'{value}'", StringComparison.Ordinal))
         {
             message = $"{message.TrimEnd('.')} (it is '{value}').";
@@ -56,9 +56,15 @@ internal static partial class BadSettings
         return message;
     }
 
+    /// <summary>Keys and connection strings (which may hold passwords) are named, never echoed.</summary>
+    private static bool IsSecret(string key) =>
+        key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
+        || key.Split(':').Any(part => part.EndsWith("Key", StringComparison.Ordinal) || part.EndsWith("Keys", StringComparison.Ordinal)
+            || part.Contains("Password", StringComparison.Ordinal) || part.Contains("Secret", StringComparison.Ordinal));
+
     private static string Conversion(string key, string type, IConfiguration? configuration)
     {
-        var value = configuration?[key];
+        var value = IsSecret(key) ? null : configuration?[key];
         var allowed = type switch
         {
             "System.TimeSpan" => "a time span written [d.]hh:mm:ss, e.g. 00:20:00 for twenty minutes",

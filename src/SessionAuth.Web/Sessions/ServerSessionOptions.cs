@@ -55,14 +55,16 @@ public sealed class ServerSessionOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (IdleTimeout <= TimeSpan.Zero || IdleTimeout > MaxIdleTimeout)
+        var idleIsValid = IdleTimeout > TimeSpan.Zero && IdleTimeout <= MaxIdleTimeout;
+        if (!idleIsValid)
         {
             yield return new ValidationResult(
                 $"Sessions:IdleTimeout is {Show(IdleTimeout)}: it must be more than 00:00:00 and at most {Show(MaxIdleTimeout)} (1 day). {TimeSpanHint}",
                 [nameof(IdleTimeout)]);
         }
 
-        if (AbsoluteTimeout < IdleTimeout || AbsoluteTimeout > MaxAbsoluteTimeout)
+        // Compared with the idle timeout only when that one is valid: one mistake, one line.
+        if ((idleIsValid && AbsoluteTimeout < IdleTimeout) || AbsoluteTimeout <= TimeSpan.Zero || AbsoluteTimeout > MaxAbsoluteTimeout)
         {
             yield return new ValidationResult(
                 $"Sessions:AbsoluteTimeout is {Show(AbsoluteTimeout)}: it must be at least Sessions:IdleTimeout ({Show(IdleTimeout)}) "

@@ -10,7 +10,8 @@ namespace SessionAuth.Web.Tests.Hosting;
 public sealed class StartupSettingsTests
 {
     [Theory]
-    [InlineData("Sessions__IdleTimeout", "-5", "Sessions:IdleTimeout", "positive")]
+    [InlineData("Sessions__IdleTimeout", "-5", "Sessions:IdleTimeout", "more than 00:00:00")]
+    [InlineData("Sessions__IdleTimeout", "30", "Sessions:IdleTimeout", "a bare number such as 20 is read as days")]
     [InlineData("Sessions__IdleTimeout", "twenty", "Sessions:IdleTimeout", "hh:mm:ss")]
     [InlineData("AccountEndpoints__PermitLimit", "0", "AccountEndpoints:PermitLimit", "between 1 and")]
     [InlineData("AccountEndpoints__MaxRequestBytes", "lots", "AccountEndpoints:MaxRequestBytes", "whole number")]
@@ -26,6 +27,20 @@ public sealed class StartupSettingsTests
         Assert.Contains(setting, line, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", line, StringComparison.Ordinal);
         Assert.Contains(allowed, line, StringComparison.Ordinal);
+        AssertNoCrashAndNoStartupLog(run);
+    }
+
+    [Theory]
+    [InlineData("Sessions__CookieKey", "c2hvcnQtYW5kLXNlY3JldA==", "Sessions:CookieKey")]
+    [InlineData("Sessions__PreviousCookieKeys__0", "bm90LWEta2V5LWVpdGhlcg==", "Sessions:PreviousCookieKeys:0")]
+    public async Task ABadSecretIsNamedButNeverEchoed(string variable, string value, string setting)
+    {
+        var run = await RunAppAsync(new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains(setting, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, run.Output + run.Error, StringComparison.Ordinal);
         AssertNoCrashAndNoStartupLog(run);
     }
 
