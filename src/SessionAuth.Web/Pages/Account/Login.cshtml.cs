@@ -121,7 +121,7 @@ public sealed class LoginModel(
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
-        // The default scheme is the server session; the benchmark swaps in its comparison modes here.
+        // Through the default scheme (the server session), so whatever registers that scheme takes the sign-in.
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
         AccountsLog.LoginSucceeded(logger, user.Id, clientIp);
         return LocalRedirect(returnUrl);
