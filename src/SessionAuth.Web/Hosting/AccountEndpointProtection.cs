@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -54,7 +56,7 @@ internal static class AccountEndpointProtection
                 HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter(
                         // Each form counts on its own: signing in after registering is not a second strike.
-                        $"{context.Connection.RemoteIpAddress}|{context.GetEndpoint()?.DisplayName}",
+                        $"{ClientKey(context.Connection.RemoteIpAddress)}|{context.GetEndpoint()?.DisplayName}",
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = settings.PermitLimit,
@@ -71,6 +73,34 @@ internal static class AccountEndpointProtection
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// Who counts as one client: an IPv4 address, or an IPv6 /64 (one subscriber's network: a host
+    /// picks any of its 2^64 addresses at will, so counting per address would give it unlimited
+    /// tries). Without an address (a Unix socket) every such client shares one bucket: limited, not free.
+    /// </summary>
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "no-address";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return $"{new IPAddress(bytes)}/64";
     }
 
     /// <summary>After routing (the limits are read from the endpoint) and before authentication, so a refused request costs no session lookup.</summary>

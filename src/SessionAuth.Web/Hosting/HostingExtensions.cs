@@ -9,9 +9,6 @@ namespace SessionAuth.Web.Hosting;
 
 internal static class HostingExtensions
 {
-    /// <summary>What every 503 tells the client: the store usually comes back within seconds.</summary>
-    public const string RetryAfterSeconds = "5";
-
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
@@ -60,7 +57,7 @@ internal static class HostingExtensions
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
-        app.UseStatusCodePagesWithReExecute(AppRoutes.Error, "?code={0}");
+        app.UseStatusCodePagesWithReExecute(AppRoutes.Error);
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -90,7 +87,7 @@ internal static class HostingExtensions
                 var response = ((HttpContext)state).Response;
                 if (response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0)
                 {
-                    response.Headers.RetryAfter = RetryAfterSeconds;
+                    response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
                 }
 
                 return Task.CompletedTask;

@@ -32,16 +32,14 @@ public sealed class ErrorModel : PageModel
     {
     }
 
-    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
-    {
-        int? code = int.TryParse(Request.Query["code"], out var parsed) ? parsed : null;
-        Describe(code);
-    }
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) => Describe();
 
-    private void Describe(int? code)
+    private void Describe()
     {
-        // Re-executed requests keep their original status; a direct visit to /Error is a 500 page.
-        Status = Response.StatusCode is >= 400 ? Response.StatusCode : code is >= 400 and <= 599 ? code.Value : 500;
+        // Re-executed requests (status-code pages, the exception handler) arrive with their error status
+        // already set. A direct visit to /Error, whatever its query string, is not an error of the
+        // server: there is no page to show, so it is a 404, never a made-up 500 or 503.
+        Status = Response.StatusCode is >= 400 ? Response.StatusCode : StatusCodes.Status404NotFound;
         Response.StatusCode = Status;
         RequestId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
         (Heading, Explanation) = Status switch

@@ -71,9 +71,11 @@ internal sealed class ServerSessionHandler(
 
         var record = CreateRecord(user, properties?.IsPersistent == true);
         var id = SessionId.New(record.UserId);
+        // The cookie value first (it may ask the store for the shared key): if that fails, no record
+        // has been written yet, so a failed sign-in never leaves a session nobody holds a cookie for.
+        var value = await protector.ProtectAsync(id, Context.RequestAborted);
         await store.CreateAsync(id, record, Context.RequestAborted);
 
-        var value = await protector.ProtectAsync(id, Context.RequestAborted);
         // Later code in this request (e.g. "end my other sessions") sees the session it now has.
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
         Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
@@ -97,7 +99,7 @@ internal sealed class ServerSessionHandler(
         if (Context.SessionStoreUnavailable() || !store.IsAvailable)
         {
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = "5";
+            Response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
             return Task.CompletedTask;
         }
 

@@ -94,6 +94,30 @@ public sealed class ChangePasswordTests(RedisAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task WrongCurrentPasswordsSentAtOnceAreEachCountedAndLockTheAccount()
+    {
+        var email = Emails.Unique("change-burst");
+        using var first = fixture.App.CreateAppClient();
+        await first.RegisterAndLoginAsync(email);
+        var thieves = new List<AppClient> { first };
+        for (var i = 1; i < 5; i++)
+        {
+            var thief = fixture.App.CreateAppClient();
+            Assert.Equal(HttpStatusCode.Redirect, (await thief.LoginAsync(email)).StatusCode);
+            thieves.Add(thief);
+        }
+
+        // Five wrong guesses in one burst: Identity refuses all but one of the simultaneous updates of
+        // the failure count (its concurrency stamp), and every refused one must be counted again.
+        var guesses = await Task.WhenAll(thieves.Select((thief, i) => ChangeAsync(thief, $"burst guess {i} is wrong", NewPassword)));
+
+        Assert.All(guesses, guess => Assert.True(guess.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, $"{guess.StatusCode}"));
+        var user = await AccountsDb.UserAsync(fixture.App, email);
+        Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow, $"5 wrong guesses at once left AccessFailedCount {user.AccessFailedCount} and no lockout");
+        thieves.ForEach(thief => thief.Dispose());
+    }
+
+    [Fact]
     public async Task TheRightCurrentPasswordResetsTheFailureCount()
     {
         var email = Emails.Unique("change-reset");

@@ -15,6 +15,7 @@ namespace SessionAuth.Web.Pages.Account;
 public sealed class ChangePasswordModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
+    AccountsDbContext db,
     ILogger<ChangePasswordModel> logger) : PageModel
 {
     public const string WrongCurrentPassword = "That is not your current password.";
@@ -83,7 +84,7 @@ public sealed class ChangePasswordModel(
         var result = await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            await users.AccessFailedAsync(user);
+            await users.CountFailedPasswordAsync(db, user);
             AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
             if (await users.IsLockedOutAsync(user))
             {

@@ -64,9 +64,6 @@ public sealed class LoginModel(
     /// <summary>The session store is known to be away: the page says so (503) instead of offering a form that cannot work.</summary>
     public bool SignInUnavailable { get; private set; }
 
-    /// <summary>Seconds a client is asked to wait before trying again while the store is away.</summary>
-    public const string RetryAfterSeconds = "5";
-
     public IActionResult OnGet()
     {
         if (store.IsAvailable)
@@ -77,7 +74,7 @@ public sealed class LoginModel(
         // Say so up front rather than after the person has typed a password; someone who has just
         // registered hears that the account exists and only signing in has to wait.
         SignInUnavailable = true;
-        Response.Headers.RetryAfter = RetryAfterSeconds;
+        Response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
         var page = Page();
         page.StatusCode = StatusCodes.Status503ServiceUnavailable;
         return page;

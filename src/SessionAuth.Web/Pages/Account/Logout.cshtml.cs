@@ -14,6 +14,6 @@ public sealed class LogoutModel : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await HttpContext.SignOutAsync();
-        return RedirectToPage("/Account/Login", new { Notice = "signed-out" });
+        return RedirectToPage(AppRoutes.Login, new { Notice = "signed-out" });
     }
 }
