@@ -9,7 +9,7 @@ using StackExchange.Redis;
 
 namespace SessionAuth.Bench;
 
-/// <summary>One app instance under load: a copy of the app in one mode, the Redis it uses and its signed-in cookies.</summary>
+/// <summary>One server under load: a copy of the app in one mode or a Node peer, the Redis it uses and its signed-in cookies.</summary>
 internal sealed record Slot(string Key, string Label, IServerProcess App, RedisProcess Redis, string CookieFile);
 
 /// <summary>One page of one slot that wrk loads; its key names its column in the report.</summary>
