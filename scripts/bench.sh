@@ -2,8 +2,9 @@
 # Runs the load benchmark (bench/SessionAuth.Bench; method and options in bench/README.md) on a fresh
 # Debian machine: installs what it needs (redis-server, wrk) with apt-get when it is missing, builds
 # in Release, and runs it.
-#   scripts/bench.sh           full run (about 8 minutes on 2 cores): prints the tables and writes
-#                              bench/results/latest.md
+#   scripts/bench.sh           full run (about 10 minutes on 2 cores): prints the tables and writes
+#                              bench/results/latest.md; with the Node peers of bench/peers when node (20+)
+#                              is on PATH (it runs npm ci for them; --no-peers leaves them out)
 #   scripts/bench.sh --quick   smoke check (under a minute on a quiet machine): exits non-zero unless an
 #                              authenticated request costs exactly one Redis command on the probe and on
 #                              /Dashboard, the cookie is <= 128 bytes and sign-out revokes the session

@@ -4,7 +4,7 @@ using SessionAuth.Bench.Hosting;
 namespace SessionAuth.Bench;
 
 /// <summary>
-/// `dotnet SessionAuth.Bench.dll [--quick] [--rounds N] [--seconds N] [--large N] [--output FILE]`,
+/// `dotnet SessionAuth.Bench.dll [--quick] [--rounds N] [--seconds N] [--large N] [--output FILE] [--peers | --no-peers]`,
 /// normally through scripts/bench.sh (see bench/README.md). The published numbers come from the defaults.
 /// Exit codes: 0 done (the full run reports MISS in its table, not in its exit code),
 /// 1 a quick-mode check failed, 2 the benchmark itself could not run.
@@ -43,6 +43,10 @@ internal static class BenchMain
             : quick ? null : Path.Combine(root, "bench", "results", "latest.md");
         var command = string.Join(' ', args.Prepend("scripts/bench.sh"));
 
+        // The Node peers (bench/peers): in a full run unless --no-peers; in quick mode only with --peers,
+        // so the smoke check stays fast and needs no npm.
+        var peers = quick ? args.Contains("--peers") : !args.Contains("--no-peers");
+
         await using var children = new ChildProcesses();
         using var cancellation = new CancellationTokenSource(profile.Deadline);
         // Whatever ends the bench, its redis-servers, apps and wrk end with it.
@@ -61,7 +65,7 @@ internal static class BenchMain
         BenchReport report;
         try
         {
-            report = await new BenchRun(profile, children, Console.Out).RunAsync(cancellation.Token);
+            report = await new BenchRun(profile, children, Console.Out, peers ? Path.Combine(root, "bench", "peers") : null).RunAsync(cancellation.Token);
         }
         catch (BenchException ex)
         {

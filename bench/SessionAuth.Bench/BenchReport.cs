@@ -28,6 +28,17 @@ internal sealed class BenchReport(BenchProfile profile)
 
     public Dictionary<string, SignOutCheck> SignOuts { get; } = [];
 
+    /// <summary>Bytes of the body of each /Dashboard target's page (key: the target's).</summary>
+    public Dictionary<string, long> PageBytes { get; } = [];
+
+    /// <summary>The Node peers that ran ("express", "fastify"); empty when they were off or skipped.</summary>
+    public List<string> PeerKeys { get; } = [];
+
+    /// <summary>Why the Node peers were skipped, with how to get them; null when they ran or were not asked for.</summary>
+    public string? PeersSkipped { get; set; }
+
+    public string? NodeVersion { get; set; }
+
     public int SmallLive { get; set; }
 
     public int LargeLive { get; set; }
@@ -96,6 +107,13 @@ internal sealed class BenchReport(BenchProfile profile)
             new("Redis commands per authenticated request, stateless cookie", CommandText(Commands["stateless"]), "—", null),
             new("Redis commands per authenticated request on /Dashboard: distributed session / stateless cookie",
                 $"{CommandText(Commands[Dashboard("distributed")])} / {CommandText(Commands[Dashboard("stateless")])}", "—", null),
+            .. PeerKeys.Contains(Fastify)
+                ? new Check[]
+                {
+                    new("Throughput, /Dashboard: SessionAuth (server session) ÷ Fastify (Node peer); the goal beyond the targets is above 1",
+                        RatioText(Ratios(Dashboard("server"), Dashboard(Fastify), r => r.RequestsPerSecond)), "—", null),
+                }
+                : [],
             new("A cookie copied before sign-out, presented after it: server session", SignOutText(SignOuts["server"]), "refused (302)",
                 SignOuts["server"].CopiedCookie == System.Net.HttpStatusCode.Redirect, Smoke: true),
             new("A cookie copied before sign-out, presented after it: stateless cookie / distributed session",
@@ -128,10 +146,22 @@ internal sealed class BenchReport(BenchProfile profile)
         var rounds = Rounds.Count;
         text.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` in {Elapsed.TotalSeconds:0} s (after the build)."));
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Redis {RedisVersion}, .NET {Environment.Version}, app in Release.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Redis {RedisVersion}, .NET {Environment.Version}, app in Release{(NodeVersion is null ? "" : $", Node {NodeVersion} for the peers")}.");
         text.AppendLine();
         text.AppendLine(Invariant(
             $"Load: `{Wrk}` on the probe `GET /bench/me` (a protected page without layout that shows the user's name; the bench adds it to its copies of the app) and on `GET /Dashboard` (the real page a person sees after signing in), each request with the next of {profile.Users} sessions signed in through the login form; {rounds} round(s), every mode and page interleaved in each; medians of the rounds. Ratios are taken within each round, then their median. Each mode is the real app (its Program, in Production, over plain http) with the authentication handler behind its scheme swapped; one process per mode."));
+        if (PeerKeys.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(Invariant(
+                $"Node peers (`bench/peers`, see bench/README.md): the same `/Dashboard` (markup, facts, a sign-out form with a per-session CSRF token masked per response) behind express and Fastify with their session middleware and connect-redis on the same Redis, {profile.Users} sessions each signed in through their own `/login` (any email, no password check: not what is measured), in the same rounds. Their CPU column counts the cluster's primary and its workers."));
+        }
+        else if (PeersSkipped is not null)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Node peers skipped: {PeersSkipped}");
+        }
+
         if (profile.Quick)
         {
             text.AppendLine();
@@ -159,13 +189,14 @@ internal sealed class BenchReport(BenchProfile profile)
         }
 
         text.AppendLine();
-        text.AppendLine("| `/Dashboard` (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (key, live) in new[] { ("stateless", "—"), ("server", Invariant($"{SmallLive:N0}")), ("distributed", "—") })
+        text.AppendLine("| `/Dashboard` (same page, same login form) | Live sessions in Redis | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server | Redis commands / request | Page bytes |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (key, live) in new[] { ("stateless", "—"), ("server", Invariant($"{SmallLive:N0}")), ("distributed", "—") }
+            .Concat(PeerKeys.Select(k => (k, "—"))))
         {
             var page = Dashboard(key);
             text.AppendLine(Invariant(
-                $"| {Labels[key]} | {live} | {Median(page, r => r.RequestsPerSecond):N0} | {Median(page, r => r.P50Ms):0.00} | {Median(page, r => r.P99Ms):0.00} | {Median(page, r => r.AppCpuUs):0} | {Median(page, r => r.RedisCpuUs):0.0} |"));
+                $"| {Labels[key]} | {live} | {Median(page, r => r.RequestsPerSecond):N0} | {Median(page, r => r.P50Ms):0.00} | {Median(page, r => r.P99Ms):0.00} | {Median(page, r => r.AppCpuUs):0} | {Median(page, r => r.RedisCpuUs):0.0} | {Commands[page].PerRequest:0.00} | {PageBytes.GetValueOrDefault(page):N0} |"));
         }
 
         foreach (var (a, b, label) in new[]
@@ -174,10 +205,10 @@ internal sealed class BenchReport(BenchProfile profile)
             (Dashboard("server"), Dashboard("distributed"), "Ratio: server session ÷ distributed session"),
             (Dashboard("server"), "server", "Ratio: server session, /Dashboard ÷ probe"),
             (Dashboard("stateless"), "stateless", "Ratio: stateless cookie, /Dashboard ÷ probe"),
-        })
+        }.Concat(PeerKeys.Contains(Fastify) ? [(Dashboard("server"), Dashboard(Fastify), "Ratio: SessionAuth /Dashboard ÷ Fastify /Dashboard")] : []))
         {
             text.AppendLine(Invariant(
-                $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | |"));
+                $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | | | |"));
         }
 
         text.AppendLine();
@@ -197,6 +228,8 @@ internal sealed class BenchReport(BenchProfile profile)
 
         return text.ToString();
     }
+
+    private const string Fastify = "fastify";
 
     private static string Dashboard(string mode) => mode + BenchRun.DashboardSuffix;
 

@@ -88,7 +88,7 @@ internal sealed partial class BenchRun
         });
         var cookieFile = Path.Combine(_work, "cookies.txt");
         await File.WriteAllLinesAsync(cookieFile, browsers.Select(b => b.AuthCookieHeader), cancellationToken);
-        await ExpectPagesAsync(new Slot(mode.Name(), mode.Name(), mode, app, redis, cookieFile), emails, cancellationToken);
+        await ExpectPagesAsync(new Slot(mode.Name(), mode.Name(), app, redis, cookieFile), emails, cancellationToken);
 
         var wrk = new Wrk(children, Path.Combine(AppContext.BaseDirectory, "rotate-cookies.lua"), profile.Threads, profile.Connections);
         var url = app.BaseUrl + path;

@@ -9,8 +9,8 @@ using StackExchange.Redis;
 
 namespace SessionAuth.Bench;
 
-/// <summary>One app instance under load: a copy of the app in one mode, the Redis it uses and its signed-in cookies.</summary>
-internal sealed record Slot(string Key, string Label, AuthMode Mode, AppProcess App, RedisProcess Redis, string CookieFile);
+/// <summary>One server under load: a copy of the app in one mode or a Node peer, the Redis it uses and its signed-in cookies.</summary>
+internal sealed record Slot(string Key, string Label, IServerProcess App, RedisProcess Redis, string CookieFile);
 
 /// <summary>One page of one slot that wrk loads; its key names its column in the report.</summary>
 internal sealed record Target(string Key, Slot Slot, string Path);
@@ -23,7 +23,8 @@ internal sealed record SignOutCheck(HttpStatusCode AfterSignOut, HttpStatusCode 
 /// sessions made through the real forms, interleaved wrk rounds on the probe and on /Dashboard, then
 /// the measurements that need no load.
 /// </summary>
-internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses children, TextWriter log)
+/// <param name="peersDirectory">bench/peers, to add the Node peers' /Dashboard to the rounds; null leaves them out.</param>
+internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses children, TextWriter log, string? peersDirectory = null)
 {
     public const string CookieName = "session";
     public const string DashboardSuffix = ":dashboard";
@@ -108,12 +109,12 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
 
         Step("Signing in every user in every mode through the form");
         var slots = new List<Slot>();
-        foreach (var (key, label, mode, app, redis) in new[]
+        foreach (var (key, label, app, redis) in new[]
         {
-            ("server", "Server session (the product)", AuthMode.ServerSession, server, redisMain),
-            ("stateless", "Stateless cookie (ASP.NET cookie auth)", AuthMode.StatelessCookie, stateless, redisMain),
-            ("distributed", "Distributed session (ASP.NET Session + RedisCache)", AuthMode.DistributedSession, distributed, redisMain),
-            ("server-large", "Server session (the product)", AuthMode.ServerSession, serverLarge, redisLarge),
+            ("server", "Server session (the product)", server, redisMain),
+            ("stateless", "Stateless cookie (ASP.NET cookie auth)", stateless, redisMain),
+            ("distributed", "Distributed session (ASP.NET Session + RedisCache)", distributed, redisMain),
+            ("server-large", "Server session (the product)", serverLarge, redisLarge),
         })
         {
             var browsers = new Browser[emails.Count];
@@ -132,10 +133,12 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             var cookies = browsers.Select(b => b.AuthCookieHeader).ToList();
             var file = Path.Combine(_work, $"cookies-{key}.txt");
             await File.WriteAllLinesAsync(file, cookies, cancellationToken);
-            var slot = new Slot(key, label, mode, app, redis, file);
+            var slot = new Slot(key, label, app, redis, file);
             await ExpectPagesAsync(slot, emails, cancellationToken);
             slots.Add(slot);
         }
+
+        var peerSlots = await StartPeersAsync(report, redisMain, emails, cancellationToken);
 
         var everyone = await Task.WhenAll(emails.Append(rolesEmail).Select(servicesMain.UserIdAsync));
         var firstSessions = await servicesMain.Store.ListByUserAsync(everyone[0], cancellationToken);
@@ -155,10 +158,12 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         report.LargeLive = profile.LargeLive;
         report.MemoryPerFilledSession = (double)(await redisLarge.UsedMemoryAsync() - memoryBefore) / report.FilledSessions;
 
-        // The probe in every slot; /Dashboard, the page a person sees, in every mode.
+        // The probe in every slot; /Dashboard, the page a person sees, in every mode and in each Node peer.
         var targets = slots.Select(s => new Target(s.Key, s, ProbePage.Path))
             .Concat(slots.Where(s => s.Key != "server-large").Select(s => new Target(s.Key + DashboardSuffix, s, AppRoutes.Dashboard)))
+            .Concat(peerSlots.Select(s => new Target(s.Key + DashboardSuffix, s, PeerProcess.DashboardPath)))
             .ToList();
+        await MeasurePageBytesAsync(report, targets.Where(t => t.Key.EndsWith(DashboardSuffix, StringComparison.Ordinal)), cancellationToken);
         var wrk = new Wrk(children, Path.Combine(AppContext.BaseDirectory, "rotate-cookies.lua"), profile.Threads, profile.Connections);
         Step($"Warming up each mode and page for {profile.Warmup.TotalSeconds:0} s");
         foreach (var target in targets)
@@ -195,7 +200,12 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             await ExpectPagesAsync(slot, emails.Take(1).ToList(), cancellationToken);
         }
 
-        report.Labels = slots.ToDictionary(s => s.Key, s => s.Label);
+        foreach (var slot in peerSlots)
+        {
+            await ExpectPeerPagesAsync(slot, emails.Take(1).ToList(), cancellationToken);
+        }
+
+        report.Labels = slots.Concat(peerSlots).ToDictionary(s => s.Key, s => s.Label);
         report.Wrk = $"wrk -t{wrk.Threads} -c{wrk.Connections} -d{profile.Duration.TotalSeconds:0}s --latency";
 
         Step($"Counting Redis commands over {profile.CountedRequests:N0} authenticated requests per mode and page");
@@ -280,7 +290,7 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         }
     }
 
-    private async Task ExpectPageAsync(AppProcess app, string path, string cookie, string email, CancellationToken cancellationToken)
+    private async Task ExpectPageAsync(IServerProcess app, string path, string cookie, string email, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.BaseUrl + path));
         request.Headers.TryAddWithoutValidation("Cookie", cookie);
@@ -381,7 +391,7 @@ internal static class CommandCounter
         ["info", "ping", "echo", "client", "cluster", "config", "subscribe", "hello", "command", "select", "role", "sentinel", "memory"];
 
     public static async Task<CommandCount> CountAsync(
-        HttpClient http, AppProcess app, string path, RedisProcess redis, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken)
+        HttpClient http, IServerProcess app, string path, RedisProcess redis, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken)
     {
         var next = -1;
         var before = await SettledCallsAsync(redis, cancellationToken);

@@ -247,11 +247,22 @@ internal sealed class RedisProcess
     }
 }
 
+/// <summary>A web server the bench loads with wrk: a copy of the app, or a Node peer (PeerProcess).</summary>
+internal interface IServerProcess
+{
+    string Name { get; }
+
+    string BaseUrl { get; }
+
+    /// <summary>CPU time the server has used so far (user + system), all its processes.</summary>
+    TimeSpan CpuTime { get; }
+}
+
 /// <summary>
 /// A copy of the app in one mode: this bench's own executable with `--serve MODE --port N`, which
 /// hosts the app's Program on Kestrel (Hosting/BenchApplication.cs). One process per mode.
 /// </summary>
-internal sealed class AppProcess
+internal sealed class AppProcess : IServerProcess
 {
     private readonly Process _process;
 
