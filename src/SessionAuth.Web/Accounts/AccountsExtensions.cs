@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Hosting;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -14,8 +15,18 @@ internal static class AccountsExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"ConnectionStrings:{ConnectionStringName} is empty. Set it to a SQLite connection string, e.g. 'Data Source=accounts.db'.");
+        }
+
+        try
+        {
+            _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new InvalidSettingException(
+                $"ConnectionStrings:{ConnectionStringName} is not a SQLite connection string ({ex.Message}). Use e.g. 'Data Source=accounts.db'.");
         }
 
         builder.Services.AddDbContext<AccountsDbContext>(options => options.UseSqlite(connectionString));

@@ -36,6 +36,7 @@ internal static partial class BadSettings
     private static IEnumerable<string> Problems(Exception exception, IConfiguration? configuration) => exception switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.SelectMany(inner => Problems(inner, configuration)),
+        InvalidSettingException invalid => [invalid.Message],
         OptionsValidationException validation => validation.Failures.Select(failure => Describe(failure, configuration)),
         // The configuration binder: "Failed to convert configuration value '20x' at 'Sessions:IdleTimeout' to type 'System.TimeSpan'."
         InvalidOperationException conversion when ConversionFailure().Match(conversion.Message) is { Success: true } match =>

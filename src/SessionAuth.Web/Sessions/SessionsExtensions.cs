@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using StackExchange.Redis;
 
@@ -32,8 +33,10 @@ internal static class SessionsExtensions
         }
         else
         {
+            // Parsed now, so a typo is a bad setting at start-up rather than a crash at the first request.
+            var redisConfiguration = ParseRedisConnectionString(redisConnectionString);
             services.AddSingleton<IConnectionMultiplexer>(sp =>
-                ConnectRedis(redisConnectionString, sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+                ConnectRedis(redisConfiguration, sp.GetRequiredService<IOptions<RedisOptions>>().Value));
             services.AddSingleton<ISessionStore, RedisSessionStore>();
             services.AddOptions<KeyManagementOptions>()
                 .Configure<IConnectionMultiplexer, IOptions<ServerSessionOptions>>((keys, redis, sessions) =>
@@ -70,9 +73,22 @@ internal static class SessionsExtensions
         return app;
     }
 
-    private static ConnectionMultiplexer ConnectRedis(string connectionString, RedisOptions redisOptions)
+    private static ConfigurationOptions ParseRedisConnectionString(string connectionString)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            // The parser's message names the bad keyword, not the string (which may hold a password).
+            throw new InvalidSettingException(
+                $"ConnectionStrings:{RedisConnectionStringName} is not a StackExchange.Redis configuration string ({ex.Message}). Use e.g. '127.0.0.1:6379,password=…'.");
+        }
+    }
+
+    private static ConnectionMultiplexer ConnectRedis(ConfigurationOptions options, RedisOptions redisOptions)
+    {
         // Start even while Redis is away and reconnect by itself; fail each call fast meanwhile,
         // so a page can say "unavailable" within two seconds instead of queueing requests.
         options.AbortOnConnectFail = false;

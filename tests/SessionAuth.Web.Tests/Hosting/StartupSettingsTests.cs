@@ -44,6 +44,21 @@ public sealed class StartupSettingsTests
         AssertNoCrashAndNoStartupLog(run);
     }
 
+    [Theory]
+    [InlineData("ConnectionStrings__Accounts", "", "ConnectionStrings:Accounts is empty")]
+    [InlineData("ConnectionStrings__Accounts", "Data Sorce=x.db;Pasword=hunter2-secret", "ConnectionStrings:Accounts is not a SQLite connection string")]
+    [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,pasword=hunter2-secret", "ConnectionStrings:Redis is not a StackExchange.Redis configuration string")]
+    public async Task AnUnusableConnectionStringIsABadSettingNotACrash(string variable, string value, string message)
+    {
+        var run = await RunAppAsync(new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith($"Bad setting: {message}", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", run.Output + run.Error, StringComparison.Ordinal);
+        AssertNoCrashAndNoStartupLog(run);
+    }
+
     [Fact]
     public async Task SeveralBadSettingsAreEachReportedOnTheirOwnLine()
     {
