@@ -16,7 +16,8 @@ namespace SessionAuth.Web.Tests.Hosting;
 /// </summary>
 internal static class KestrelHost
 {
-    public static SessionAuthApplication Start(string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>A redis-server of its own and the app on Kestrel pointed at it, stopped together with the pair.</summary>
+    public static Task<RedisAppPair> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -28,10 +29,7 @@ internal static class KestrelHost
             all[key] = value;
         }
 
-        var app = new SessionAuthApplication(redisConnectionString, all);
-        app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        return app;
+        return RedisAppPair.StartAsync(all, kestrel: true);
     }
 
     public static Uri Address(SessionAuthApplication app) =>
@@ -44,26 +42,20 @@ internal static class KestrelHost
         };
 }
 
-/// <summary>A class's own redis-server and the app on Kestrel.</summary>
+/// <summary>A class's own redis-server and the app on Kestrel, shared by its tests through <c>IClassFixture</c>.</summary>
 public sealed class KestrelAppFixture : IAsyncLifetime
 {
-    public RedisServer Redis { get; private set; } = null!;
+    private RedisAppPair _pair = null!;
 
-    public SessionAuthApplication App { get; private set; } = null!;
+    public RedisServer Redis => _pair.Redis;
+
+    public SessionAuthApplication App => _pair.App;
 
     public Uri Address => KestrelHost.Address(App);
 
-    public async Task InitializeAsync()
-    {
-        Redis = await RedisServer.StartAsync();
-        App = KestrelHost.Start(Redis.ConnectionString);
-    }
+    public async Task InitializeAsync() => _pair = await KestrelHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _pair.DisposeAsync();
 }
 
 /// <summary>One HTTP/1.1 exchange over a raw socket: the request target is sent byte for byte as given.</summary>

@@ -28,8 +28,8 @@ public sealed class KestrelHostingTests(KestrelAppFixture fixture) : IClassFixtu
         using var http = KestrelHost.Client(fixture.App, cookies);
         using var client = new AppClient(http);
         var email = Emails.Unique("trace");
-        await client.SubmitAsync("/Account/Register", [new("Input.Email", email), new("Input.Password", AppClient.Password), new("Input.ConfirmPassword", AppClient.Password)]);
-        await client.SubmitAsync("/Account/Login", [new("Input.Email", email), new("Input.Password", AppClient.Password)]);
+        await client.RegisterAsync(email);
+        await client.LoginAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/Dashboard")).StatusCode);
 
         var response = await RawResponse.SendAsync(fixture.Address, "TRACE", "/Dashboard", cookies.GetCookieHeader(fixture.Address));

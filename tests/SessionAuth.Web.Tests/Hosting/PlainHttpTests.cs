@@ -13,28 +13,8 @@ namespace SessionAuth.Web.Tests.Hosting;
 /// https with 308, anything else is a 400 page that says why, and nothing is a 500, with or without a
 /// session cookie. Health probes answer over http. Trusted proxies are single addresses or CIDR networks.
 /// </summary>
-public sealed class PlainHttpTests : IAsyncLifetime
+public sealed class PlainHttpTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _app = new SessionAuthApplication(_redis.ConnectionString, new Dictionary<string, string?>
-        {
-            [WebHostDefaults.EnvironmentKey] = Environments.Production,
-            ["Hosting:TrustedProxies:0"] = "172.18.0.0/16",
-            ["Hosting:TrustedProxies:1"] = "10.9.8.7",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("GET", "/Account/Login")]
     [InlineData("GET", "/Account/Register?ReturnUrl=%2FDashboard")]
@@ -43,8 +23,9 @@ public sealed class PlainHttpTests : IAsyncLifetime
     [InlineData("GET", "/css/site.css")]
     public async Task ReadingOverPlainHttpIsRedirectedToHttpsWith308(string method, string pathAndQuery)
     {
-        Assert.Equal(Environments.Production, _app.Services.GetRequiredService<IWebHostEnvironment>().EnvironmentName);
-        using var client = PlainHttpClient();
+        await using var pair = await StartProductionAsync();
+        Assert.Equal(Environments.Production, pair.App.Services.GetRequiredService<IWebHostEnvironment>().EnvironmentName);
+        using var client = PlainHttpClient(pair.App);
 
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), pathAndQuery));
 
@@ -60,7 +41,8 @@ public sealed class PlainHttpTests : IAsyncLifetime
     [InlineData("POST", "/Account/Logout")]
     public async Task ChangingOverPlainHttpIsA400PageThatSaysWhy(string method, string path)
     {
-        using var client = PlainHttpClient();
+        await using var pair = await StartProductionAsync();
+        using var client = PlainHttpClient(pair.App);
 
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
         {
@@ -69,17 +51,18 @@ public sealed class PlainHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("needs a secure connection", await AppClient.BodyAsync(response), StringComparison.Ordinal);
-        Assert.Empty(_app.Logs.UnhandledExceptions);
+        Assert.Empty(pair.App.Logs.UnhandledExceptions);
     }
 
     [Fact]
     public async Task ASessionCookieSentOverPlainHttpGetsNoErrorAndIsNotRead()
     {
-        using var https = _app.CreateAppClient();
+        await using var pair = await StartProductionAsync();
+        using var https = pair.App.CreateAppClient();
         var cookie = await https.RegisterAndLoginAsync(Emails.Unique("plain-http"));
-        using var client = PlainHttpClient();
+        using var client = PlainHttpClient(pair.App);
         client.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"{AppClient.SessionCookieName}={cookie}");
-        var calls = await _redis.CommandCallsAsync();
+        var calls = await pair.Redis.CommandCallsAsync();
 
         var page = await client.GetAsync("/Dashboard");
         var post = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent([]));
@@ -88,15 +71,16 @@ public sealed class PlainHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
         var html = await AppClient.BodyAsync(post);
         Assert.DoesNotContain("Signed in as", html, StringComparison.Ordinal);
-        Assert.Equal(calls.GetValueOrDefault("getex"), (await _redis.CommandCallsAsync()).GetValueOrDefault("getex"));
-        Assert.Empty(_app.Logs.UnhandledExceptions);
+        Assert.Equal(calls.GetValueOrDefault("getex"), (await pair.Redis.CommandCallsAsync()).GetValueOrDefault("getex"));
+        Assert.Empty(pair.App.Logs.UnhandledExceptions);
         Assert.Equal(HttpStatusCode.OK, (await https.GetAsync("/Dashboard")).StatusCode); // the session was not ended
     }
 
     [Fact]
     public async Task HealthProbesAnswerOverPlainHttp()
     {
-        using var client = PlainHttpClient();
+        await using var pair = await StartProductionAsync();
+        using var client = PlainHttpClient(pair.App);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
@@ -105,7 +89,8 @@ public sealed class PlainHttpTests : IAsyncLifetime
     [Fact]
     public async Task OverHttpsProductionServesThePages()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await StartProductionAsync();
+        using var client = pair.App.CreateAppClient();
 
         var response = await client.GetAsync("/Account/Login");
 
@@ -119,7 +104,8 @@ public sealed class PlainHttpTests : IAsyncLifetime
     [InlineData("10.9.8.6", HttpStatusCode.PermanentRedirect)]
     public async Task XForwardedProtoIsBelievedFromTrustedProxyAddressesAndNetworksOnly(string proxy, HttpStatusCode expected)
     {
-        var context = await _app.Server.SendAsync(c =>
+        await using var pair = await StartProductionAsync();
+        var context = await pair.App.Server.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Scheme = "http";
@@ -133,7 +119,14 @@ public sealed class PlainHttpTests : IAsyncLifetime
         Assert.Equal((int)expected, context.Response.StatusCode);
     }
 
-    private HttpClient PlainHttpClient() => _app.CreateClient(new WebApplicationFactoryClientOptions
+    private static Task<RedisAppPair> StartProductionAsync() => RedisAppPair.StartAsync(new Dictionary<string, string?>
+    {
+        [WebHostDefaults.EnvironmentKey] = Environments.Production,
+        ["Hosting:TrustedProxies:0"] = "172.18.0.0/16",
+        ["Hosting:TrustedProxies:1"] = "10.9.8.7",
+    });
+
+    private static HttpClient PlainHttpClient(SessionAuthApplication app) => app.CreateClient(new WebApplicationFactoryClientOptions
     {
         AllowAutoRedirect = false,
         BaseAddress = new Uri("http://localhost"),

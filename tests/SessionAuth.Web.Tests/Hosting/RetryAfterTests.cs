@@ -4,31 +4,17 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Hosting;
 
 /// <summary>Every 503 the app sends tells the client when to try again.</summary>
-public sealed class RetryAfterTests : IAsyncLifetime
+public sealed class RetryAfterTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _app = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task EveryPageThatAnswers503WhileRedisIsDownSaysRetryAfter()
     {
-        using var signedIn = _app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var signedIn = pair.App.CreateAppClient();
         await signedIn.RegisterAndLoginAsync(Emails.Unique("retry-after"));
-        using var anonymous = _app.CreateAppClient();
+        using var anonymous = pair.App.CreateAppClient();
 
-        await _redis.StopAsync();
+        await pair.Redis.StopAsync();
         var responses = new Dictionary<string, HttpResponseMessage>
         {
             ["anonymous /Account/Login"] = await anonymous.GetAsync("/Account/Login"),

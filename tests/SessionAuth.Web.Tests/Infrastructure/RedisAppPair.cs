@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SessionAuth.Web.Tests.Infrastructure;
@@ -12,13 +13,15 @@ public sealed class RedisAppPair : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string?>? _settings;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _kestrel;
     private readonly List<SessionAuthApplication> _instances = [];
 
-    private RedisAppPair(RedisServer redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    private RedisAppPair(RedisServer redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices, bool kestrel)
     {
         Redis = redis;
         _settings = settings;
         _configureServices = configureServices;
+        _kestrel = kestrel;
     }
 
     public RedisServer Redis { get; }
@@ -29,12 +32,14 @@ public sealed class RedisAppPair : IAsyncDisposable
     /// <param name="settings">Configuration overrides, e.g. ["Sessions:IdleTimeout"] = "00:00:03".</param>
     /// <param name="configureServices">Service replacements, e.g. a FakeTimeProvider.</param>
     /// <param name="persistentRedis">Append-only file on: what was written survives <see cref="RedisServer.StopAsync"/> and <see cref="RedisServer.RestartAsync"/>.</param>
+    /// <param name="kestrel">Host on real Kestrel on a free loopback port instead of the in-memory test server (see <c>KestrelHost</c>).</param>
     public static async Task<RedisAppPair> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null,
-        bool persistentRedis = false)
+        bool persistentRedis = false,
+        bool kestrel = false)
     {
-        var pair = new RedisAppPair(await RedisServer.StartAsync(persistentRedis), settings, configureServices);
+        var pair = new RedisAppPair(await RedisServer.StartAsync(persistentRedis), settings, configureServices, kestrel);
         try
         {
             pair.AddInstance();
@@ -52,11 +57,23 @@ public sealed class RedisAppPair : IAsyncDisposable
     /// Starts one more app instance on the same Redis, with the same settings and services (as a
     /// second server behind a load balancer would be). It is stopped with the pair.
     /// </summary>
-    public SessionAuthApplication AddInstance()
+    /// <param name="overrides">Settings this instance has on top of the pair's, as during a rolling configuration change.</param>
+    public SessionAuthApplication AddInstance(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var app = new SessionAuthApplication(Redis.ConnectionString, _settings, _configureServices);
+        var settings = new Dictionary<string, string?>(_settings ?? new Dictionary<string, string?>());
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = new SessionAuthApplication(Redis.ConnectionString, settings, _configureServices);
         _instances.Add(app);
-        _ = app.Server; // start the host now, not inside the test's first request
+        if (_kestrel)
+        {
+            app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        }
+
+        app.StartServer(); // start the host now, not inside the test's first request
         return app;
     }
 

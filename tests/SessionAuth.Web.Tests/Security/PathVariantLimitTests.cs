@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using SessionAuth.Web.Tests.Hosting;
 using SessionAuth.Web.Tests.Infrastructure;
 
@@ -12,15 +11,9 @@ namespace SessionAuth.Web.Tests.Security;
 /// case) gets the form's limits. Sent over a raw socket to real Kestrel, so the path is exactly the
 /// attacker's and the server, not the client, normalises it.
 /// </summary>
-public sealed partial class PathVariantLimitTests : IAsyncLifetime
+public sealed class PathVariantLimitTests
 {
     private const int Limit = 3;
-
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Theory]
     [InlineData("/Account/Login")]
@@ -28,8 +21,8 @@ public sealed partial class PathVariantLimitTests : IAsyncLifetime
     [InlineData("/Account/ChangePassword")]
     public async Task EveryPathThatRoutesToAPasswordFormSharesItsRateLimit(string form)
     {
-        await using var app = KestrelHost.Start(_redis.ConnectionString, LowLimit);
-        var visitor = await FormVisitor.OpenAsync(app, form);
+        await using var pair = await KestrelHost.StartAsync(LowLimit);
+        var visitor = await FormVisitor.OpenAsync(pair.App, form);
         var allowed = new List<RawResponse>();
         for (var i = 0; i < Limit; i++)
         {
@@ -60,8 +53,8 @@ public sealed partial class PathVariantLimitTests : IAsyncLifetime
     [InlineData("/account/login")]
     public async Task EachPathVariantReachesTheLoginFormAndIsLimitedThere(string variant)
     {
-        await using var app = KestrelHost.Start(_redis.ConnectionString, LowLimit);
-        var visitor = await FormVisitor.OpenAsync(app, "/Account/Login");
+        await using var pair = await KestrelHost.StartAsync(LowLimit);
+        var visitor = await FormVisitor.OpenAsync(pair.App, "/Account/Login");
 
         var responses = new List<RawResponse>();
         for (var i = 0; i <= Limit; i++)
@@ -100,12 +93,12 @@ public sealed partial class PathVariantLimitTests : IAsyncLifetime
     }
 
     /// <summary>A browser's state on one form (cookies and its antiforgery token, signed in where the form needs it), posting over raw sockets.</summary>
-    private sealed partial class FormVisitor(Uri server, string cookie, string body)
+    private sealed class FormVisitor(Uri server, string cookie, string body)
     {
         public static async Task<FormVisitor> OpenAsync(SessionAuthApplication app, string form)
         {
             var cookies = new CookieContainer();
-            using var http = KestrelHost.Client(app, cookies);
+            using var client = new AppClient(KestrelHost.Client(app, cookies));
             var body = form switch
             {
                 "/Account/Register" => "Input.Email=someone%40example.com&Input.Password=one+password+here&Input.ConfirmPassword=another+one+there",
@@ -114,32 +107,19 @@ public sealed partial class PathVariantLimitTests : IAsyncLifetime
             };
             if (form == "/Account/ChangePassword")
             {
-                using var client = new AppClient(http);
                 // Register and sign in count on their own forms' limits, not on this one's.
                 var email = Emails.Unique("variants");
-                Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitAsync("/Account/Register",
-                    [new("Input.Email", email), new("Input.Password", AppClient.Password), new("Input.ConfirmPassword", AppClient.Password)])).StatusCode);
-                Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitAsync("/Account/Login",
-                    [new("Input.Email", email), new("Input.Password", AppClient.Password)])).StatusCode);
-                return await ReadFormAsync(http, cookies, form, body);
+                Assert.Equal(HttpStatusCode.Redirect, (await client.RegisterAsync(email)).StatusCode);
+                Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(email)).StatusCode);
             }
 
-            return await ReadFormAsync(http, cookies, form, body);
+            var token = await client.GetAntiforgeryTokenAsync(form);
+            var address = client.Http.BaseAddress!;
+            return new FormVisitor(address, cookies.GetCookieHeader(address),
+                $"{body}&__RequestVerificationToken={Uri.EscapeDataString(token)}");
         }
 
         public Task<RawResponse> PostAsync(string target) => RawResponse.SendAsync(server, "POST", target, cookie, body);
-
-        private static async Task<FormVisitor> ReadFormAsync(HttpClient http, CookieContainer cookies, string form, string fields)
-        {
-            var html = await http.GetStringAsync(form);
-            var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
-            Assert.False(string.IsNullOrEmpty(token), $"No antiforgery token on {form}");
-            return new FormVisitor(http.BaseAddress!, cookies.GetCookieHeader(http.BaseAddress!),
-                $"{fields}&__RequestVerificationToken={Uri.EscapeDataString(token)}");
-        }
-
-        [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-        private static partial Regex TokenField();
     }
 }
 

@@ -4,31 +4,18 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Security;
 
 /// <summary>Registering while Redis is away: the account exists, and the person is told so (issue 7, finding 11).</summary>
-public sealed class RegisterDuringOutageTests : IAsyncLifetime
+public sealed class RegisterDuringOutageTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync(persistent: true);
-        _app = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task RegisteringWhileRedisIsDownCreatesTheAccountAndSaysSignInMustWait()
     {
-        using var client = _app.CreateAppClient();
+        // Append-only file on: what was written before the outage is still there after it.
+        await using var pair = await RedisAppPair.StartAsync(persistentRedis: true);
+        using var client = pair.App.CreateAppClient();
         var email = Emails.Unique("outage-register");
         var token = await client.GetAntiforgeryTokenAsync("/Account/Register");
 
-        await _redis.StopAsync();
+        await pair.Redis.StopAsync();
         var registered = await client.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(
         [
             new("Input.Email", email), new("Input.Password", AppClient.Password),
@@ -37,7 +24,7 @@ public sealed class RegisterDuringOutageTests : IAsyncLifetime
         var next = await client.GetAsync(registered.Headers.Location!.OriginalString);
 
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
-        Assert.Single(await AccountsDb.UsersWithEmailAsync(_app, email));
+        Assert.Single(await AccountsDb.UsersWithEmailAsync(pair.App, email));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, next.StatusCode);
         Assert.NotNull(next.Headers.RetryAfter);
         var html = await AppClient.BodyAsync(next);
@@ -45,7 +32,7 @@ public sealed class RegisterDuringOutageTests : IAsyncLifetime
         Assert.Contains("Sign-in is unavailable for the moment", html, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"Input.Password\"", html, StringComparison.Ordinal);
 
-        await _redis.RestartAsync();
+        await pair.Redis.RestartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var loginPage = await client.GetAsync("/Account/Login");
         while (loginPage.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
@@ -61,9 +48,10 @@ public sealed class RegisterDuringOutageTests : IAsyncLifetime
     [Fact]
     public async Task TheLoginPageWhileRedisIsDownSaysSignInIsUnavailableWithRetryAfter()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
 
-        await _redis.StopAsync();
+        await pair.Redis.StopAsync();
         var page = await client.GetAsync("/Account/Login");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);

@@ -6,38 +6,32 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Sessions;
 
 /// <summary>The cookie-signing key: a change is never silent, and a configured key can be rotated without signing everyone out.</summary>
-public sealed class CookieKeyRotationTests : IAsyncLifetime
+public sealed class CookieKeyRotationTests
 {
     private const int CookieKeyChangedEventId = 2008;
     private static readonly string OldKey = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray());
     private static readonly string NewKey = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray());
 
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
-
     [Fact]
     public async Task AKeySwappedInRedisIsAdoptedWithAWarningThatGivesFingerprintsNeverTheKey()
     {
-        await using var app = new SessionAuthApplication(_redis.ConnectionString);
-        using var client = app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
         var email = Emails.Unique("swap");
         await client.RegisterAndLoginAsync(email);
-        var original = (byte[])(await _redis.Db.StringGetAsync("sa:cookie-key"))!;
+        var original = (byte[])(await pair.Redis.Db.StringGetAsync("sa:cookie-key"))!;
         var planted = Enumerable.Repeat((byte)0x5A, 32).ToArray();
 
-        await _redis.Db.StringSetAsync("sa:cookie-key", planted);
+        await pair.Redis.Db.StringSetAsync("sa:cookie-key", planted);
         var login = await client.LoginAsync(email);
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var warning = Assert.Single(app.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
+        var warning = Assert.Single(pair.App.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains(SessionCookieProtector.Fingerprint(original), warning.Message, StringComparison.Ordinal);
         Assert.Contains(SessionCookieProtector.Fingerprint(planted), warning.Message, StringComparison.Ordinal);
         Assert.Contains("Sessions:CookieKey", warning.Message, StringComparison.Ordinal);
-        Assert.All(app.Logs.Entries, e =>
+        Assert.All(pair.App.Logs.Entries, e =>
         {
             foreach (var key in new[] { original, planted })
             {
@@ -50,29 +44,28 @@ public sealed class CookieKeyRotationTests : IAsyncLifetime
     [Fact]
     public async Task TheSameKeyReadAgainLogsNoChange()
     {
-        await using var app = new SessionAuthApplication(_redis.ConnectionString);
-        using var client = app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
         var email = Emails.Unique("same-key");
 
         await client.RegisterAndLoginAsync(email);
         await client.LoginAsync(email);
 
-        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
+        Assert.DoesNotContain(pair.App.Logs.Entries, e => e.EventId.Id == CookieKeyChangedEventId);
     }
 
     [Fact]
     public async Task ACookieSignedBeforeARotationWorksWhileItsKeyIsAPreviousKeyAndNotAfter()
     {
         var email = Emails.Unique("rotate");
-        string cookie;
-        await using (var before = App(cookieKey: OldKey))
-        {
-            using var client = before.CreateAppClient();
-            cookie = await client.RegisterAndLoginAsync(email);
-        }
+        // Three instances on one Redis, as during a rolling deploy: signed with the old key, the new key
+        // with the old one still accepted, and the new key alone.
+        await using var pair = await RedisAppPair.StartAsync(CookieKeys(OldKey));
+        using var client = pair.App.CreateAppClient();
+        var cookie = await client.RegisterAndLoginAsync(email);
 
-        await using var duringGrace = App(cookieKey: NewKey, previousKey: OldKey);
-        await using var afterGrace = App(cookieKey: NewKey);
+        var duringGrace = pair.AddInstance(CookieKeys(NewKey, previousKey: OldKey));
+        var afterGrace = pair.AddInstance(CookieKeys(NewKey));
         using var graceClient = duringGrace.CreateClientCarrying(cookie);
         using var laterClient = afterGrace.CreateClientCarrying(cookie);
         var duringGraceResponse = await graceClient.GetAsync("/Dashboard");
@@ -83,7 +76,7 @@ public sealed class CookieKeyRotationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, afterGraceResponse.StatusCode);
     }
 
-    private SessionAuthApplication App(string cookieKey, string? previousKey = null)
+    private static Dictionary<string, string?> CookieKeys(string cookieKey, string? previousKey = null)
     {
         var settings = new Dictionary<string, string?> { ["Sessions:CookieKey"] = cookieKey };
         if (previousKey is not null)
@@ -91,6 +84,6 @@ public sealed class CookieKeyRotationTests : IAsyncLifetime
             settings["Sessions:PreviousCookieKeys:0"] = previousKey;
         }
 
-        return new SessionAuthApplication(_redis.ConnectionString, settings);
+        return settings;
     }
 }

@@ -9,31 +9,17 @@ namespace SessionAuth.Web.Tests.Sessions;
 /// Only the cookie holds a session id: not Redis (keys, index, values), not the log, not even while
 /// Redis stalls and its client reports timeouts.
 /// </summary>
-public sealed class SessionIdSecrecyTests : IAsyncLifetime
+public sealed class SessionIdSecrecyTests
 {
-    private RedisServer _redis = null!;
-    private SessionAuthApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _app = new SessionAuthApplication(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task NoRedisKeyIndexMemberOrValueHoldsTheSessionId()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
         var id = IdOf(await client.RegisterAndLoginAsync(Emails.Unique("secrecy")));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
 
-        var stored = await EverythingInRedisAsync();
+        var stored = await EverythingInRedisAsync(pair.Redis);
 
         Assert.Contains(stored, s => s == $"sa:{{{id.Tag}}}:s:{id.Handle.Value}");
         Assert.Contains(stored, s => s == id.Handle.Value);
@@ -43,10 +29,11 @@ public sealed class SessionIdSecrecyTests : IAsyncLifetime
     [Fact]
     public async Task ARedisStallLogsNeitherTheSessionIdNorTheKeyItLivesUnder()
     {
-        using var client = _app.CreateAppClient();
+        await using var pair = await RedisAppPair.StartAsync();
+        using var client = pair.App.CreateAppClient();
         var id = IdOf(await client.RegisterAndLoginAsync(Emails.Unique("stall")));
 
-        await _redis.PauseAsync();
+        await pair.Redis.PauseAsync();
         HttpResponseMessage stalled;
         try
         {
@@ -54,12 +41,12 @@ public sealed class SessionIdSecrecyTests : IAsyncLifetime
         }
         finally
         {
-            await _redis.ResumeAsync();
+            await pair.Redis.ResumeAsync();
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, stalled.StatusCode);
-        var printed = _app.Logs.Entries.Select(e => $"{e.Message}\n{e.Exception}").ToList();
-        var withData = _app.Logs.Entries.Select(RenderWithExceptionData).ToList();
+        var printed = pair.App.Logs.Entries.Select(e => $"{e.Message}\n{e.Exception}").ToList();
+        var withData = pair.App.Logs.Entries.Select(RenderWithExceptionData).ToList();
         Assert.Contains(printed, l => l.Contains("RedisTimeoutException", StringComparison.Ordinal) && l.Contains("GETEX", StringComparison.Ordinal));
         // What a console or JSON formatter prints (message, exception chain) names no key at all.
         Assert.All(printed, l => Assert.DoesNotContain(id.Handle.Value, l, StringComparison.Ordinal));
@@ -74,23 +61,23 @@ public sealed class SessionIdSecrecyTests : IAsyncLifetime
     }
 
     /// <summary>Every key name, and every string value and set member, in the whole keyspace.</summary>
-    private async Task<List<string>> EverythingInRedisAsync()
+    private static async Task<List<string>> EverythingInRedisAsync(RedisServer redis)
     {
         var everything = new List<string>();
-        await foreach (var key in _redis.Admin.GetServer(_redis.ConnectionString).KeysAsync(pattern: "*"))
+        await foreach (var key in redis.Admin.GetServer(redis.ConnectionString).KeysAsync(pattern: "*"))
         {
             everything.Add(key!);
-            switch (await _redis.Db.KeyTypeAsync(key))
+            switch (await redis.Db.KeyTypeAsync(key))
             {
                 case RedisType.String:
-                    everything.Add(Convert.ToBase64String((byte[])(await _redis.Db.StringGetAsync(key))!));
-                    everything.Add((string)(await _redis.Db.StringGetAsync(key))!);
+                    everything.Add(Convert.ToBase64String((byte[])(await redis.Db.StringGetAsync(key))!));
+                    everything.Add((string)(await redis.Db.StringGetAsync(key))!);
                     break;
                 case RedisType.Set:
-                    everything.AddRange((await _redis.Db.SetMembersAsync(key)).Select(m => (string)m!));
+                    everything.AddRange((await redis.Db.SetMembersAsync(key)).Select(m => (string)m!));
                     break;
                 case RedisType.List:
-                    everything.AddRange((await _redis.Db.ListRangeAsync(key)).Select(m => (string)m!));
+                    everything.AddRange((await redis.Db.ListRangeAsync(key)).Select(m => (string)m!));
                     break;
             }
         }
