@@ -68,7 +68,8 @@ public sealed class RedisOutageTests
     }
 
     // Append-only file on: what was written before the outage is still there after it.
-    private static Task<RedisAppPair> StartWithDurableRedisAsync() => RedisAppPair.StartAsync(persistentRedis: true);
+    private static Task<RedisAppPair> StartWithDurableRedisAsync() => RedisAppPair.StartAsync(
+        new Dictionary<string, string?> { ["Redis:OperationTimeout"] = "00:00:01" }, persistentRedis: true);
 
     private static async Task<HttpResponseMessage> PollUntilAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode wanted, TimeSpan within)
     {

@@ -25,6 +25,9 @@ public sealed class SessionAuthApplication(
         builder.UseSetting("Hosting:InstanceName", "test-instance");
         // Every test client shares one address; the rate limit has its own tests with a low limit.
         builder.UseSetting("AccountEndpoints:PermitLimit", "100000");
+        // A 2-core CI machine running tests in parallel can stall a healthy Redis call past the
+        // product's 1 s; the outage tests, which time the 503, set the product's value themselves.
+        builder.UseSetting("Redis:OperationTimeout", "00:00:05");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
