@@ -41,8 +41,11 @@ internal static class HttpsRequirement
             }
 
             request.Headers.Cookie = default;
-            if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            // Without a Host (HTTP/1.0) there is no address to send anybody to: refused like a form.
+            if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Host.HasValue)
             {
+                // Not kept by caches: the target is built from this request's Host (AllowedHosts filters it).
+                context.Response.Headers.CacheControl = "no-store";
                 var host = httpsPort is null or 443 ? new HostString(request.Host.Host) : new HostString(request.Host.Host, httpsPort.Value);
                 context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
                 context.Response.Headers.Location = UriHelper.BuildAbsolute("https", host, request.PathBase, request.Path, request.QueryString);
