@@ -15,7 +15,6 @@ try
 
     // Every setting is checked before anything runs or logs; a bad one ends here (see the catch).
     app.ValidateSettings();
-    await app.MigrateAccountsDatabaseAsync();
 
     app.UseHostingPipeline();
     // Everything below reads the endpoint routing chose, so limits follow the page, not the path string.
@@ -30,6 +29,9 @@ try
     app.MapRazorPages();
     app.MapHealth();
 
+    // Last before serving: the pipeline above reads settings too, and a bad one must stop the app
+    // before it touches the database.
+    await app.MigrateAccountsDatabaseAsync();
     await app.RunAsync();
     return 0;
 }

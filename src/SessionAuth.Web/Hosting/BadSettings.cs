@@ -66,6 +66,12 @@ internal static partial class BadSettings
     private static string Conversion(string key, string type, IConfiguration? configuration)
     {
         var value = IsSecret(key) ? null : configuration?[key];
+        // Nullable<T> is named "System.Nullable`1[[System.Int32, …]]": what is allowed is T's values.
+        if (NullableOf().Match(type) is { Success: true } inner)
+        {
+            type = inner.Groups["type"].Value;
+        }
+
         var allowed = type switch
         {
             "System.TimeSpan" => "a time span written [d.]hh:mm:ss, e.g. 00:20:00 for twenty minutes",
@@ -78,6 +84,9 @@ internal static partial class BadSettings
 
     [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '[^']*' with the error: '(?<message>.*)'\\.?$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationsFailure();
+
+    [GeneratedRegex(@"^System\.Nullable`1\[\[(?<type>[^,\]]+)")]
+    private static partial Regex NullableOf();
 
     [GeneratedRegex("at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex ConversionFailure();

@@ -96,6 +96,12 @@ internal static class RequestBodyLimit
             // The server's own limit (set from the same metadata by routing) tripped first.
             return false;
         }
+        catch (IOException)
+        {
+            // The client went away mid-body: nobody is left to answer, and it is no server error.
+            request.HttpContext.Abort();
+            return false;
+        }
 
         buffer.Position = 0;
         request.Body = buffer;

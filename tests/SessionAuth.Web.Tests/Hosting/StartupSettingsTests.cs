@@ -15,6 +15,7 @@ public sealed class StartupSettingsTests
     [InlineData("Sessions__IdleTimeout", "twenty", "Sessions:IdleTimeout", "hh:mm:ss")]
     [InlineData("AccountEndpoints__PermitLimit", "0", "AccountEndpoints:PermitLimit", "between 1 and")]
     [InlineData("AccountEndpoints__MaxRequestBytes", "lots", "AccountEndpoints:MaxRequestBytes", "whole number")]
+    [InlineData("HTTPS_PORT", "abc", "HTTPS_PORT", "whole number")]
     [InlineData("Hosting__TrustedProxies__0", "nonsense", "Hosting:TrustedProxies:0", "CIDR")]
     [InlineData("Hosting__TrustedProxies__0", "10.0.0.0/33", "Hosting:TrustedProxies:0", "CIDR")]
     public async Task ABadSettingPrintsOneLineAndExitsWithCode1(string variable, string value, string setting, string allowed)
