@@ -7,12 +7,15 @@ namespace SessionAuth.Web.Tests.Security;
 
 /// <summary>
 /// Signed-in forms carry the session's own CSRF secret, masked per response (synchronizer token
-/// pattern); the anonymous forms keep ASP.NET's antiforgery. Each case posts the sign-out form, the
-/// one every signed-in page carries, and checks the session on the server afterwards.
+/// pattern); the anonymous forms keep ASP.NET's antiforgery. Each refusal case runs on every form a
+/// signed-in person posts (sign-out and change-password) and checks afterwards that nothing changed:
+/// the password in the database and the session on the server.
 /// </summary>
 public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
 {
     private const string Logout = "/Account/Logout";
+    private const string ChangePassword = "/Account/ChangePassword";
+    private const string NewPassword = "a brand new passphrase for me";
 
     [Fact]
     public async Task ASignedInPageCarriesAMaskedSessionTokenThatDiffersPerRenderAndSetsNoAntiforgeryCookie()
@@ -61,10 +64,64 @@ public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
     }
 
+    /// <summary>Every form a signed-in person posts: each case below runs on each of them.</summary>
+    private static readonly string[] Forms = [Logout, ChangePassword];
+
+    public static TheoryData<string> SignedInForms() => new(Forms);
+
+    public static TheoryData<string, bool> SignedInFormsAndSameUser()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var form in Forms)
+        {
+            data.Add(form, true);
+            data.Add(form, false);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string> SignedInFormsAndTamperings()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var form in Forms)
+        {
+            foreach (var kind in new[] { "flipped-last", "flipped-first", "truncated", "one-longer", "empty", "not-base64", "absent" })
+            {
+                data.Add(form, kind);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ATokenFromOneSessionIsRefusedOnAnother(bool sameUser)
+    [MemberData(nameof(SignedInForms))]
+    public async Task TheSessionsOwnTokenIsAcceptedOnEverySignedInForm(string form)
+    {
+        var email = Emails.Unique("csrf-right");
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(email);
+        var before = await StateOfAsync(client, email);
+        var token = TokenIn(await AppClient.BodyAsync(await client.GetAsync(PageOf(form))));
+
+        var response = await PostFormAsync(client, form, token);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        if (form == Logout)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Dashboard")).StatusCode);
+        }
+        else
+        {
+            Assert.NotEqual(before.PasswordHash, (await AccountsDb.UserAsync(fixture.App, email)).PasswordHash);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SignedInFormsAndSameUser))]
+    public async Task ATokenFromOneSessionIsRefusedOnAnother(string form, bool sameUser)
     {
         var email = Emails.Unique("csrf-foreign");
         using var victim = fixture.App.CreateAppClient();
@@ -79,35 +136,44 @@ public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixtu
             await attacker.RegisterAndLoginAsync(Emails.Unique("csrf-attacker"));
         }
 
-        var attackersToken = TokenIn(await AppClient.BodyAsync(await attacker.GetAsync("/Dashboard")));
+        var before = await StateOfAsync(victim, email);
+        var attackersToken = TokenIn(await AppClient.BodyAsync(await attacker.GetAsync(PageOf(form))));
 
-        var forged = await PostLogoutAsync(victim, attackersToken);
+        var forged = await PostFormAsync(victim, form, attackersToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync("/Dashboard")).StatusCode);
+        await AssertNothingChangedAsync(victim, email, before);
         Assert.Equal(HttpStatusCode.OK, (await attacker.GetAsync("/Dashboard")).StatusCode);
     }
 
-    [Fact]
-    public async Task ATokenIsRefusedAfterSignOutAndInTheNextSessionOfTheSameBrowser()
+    [Theory]
+    [MemberData(nameof(SignedInForms))]
+    public async Task ATokenIsRefusedAfterSignOutAndInTheNextSessionOfTheSameBrowser(string form)
     {
         var email = Emails.Unique("csrf-after");
         using var client = fixture.App.CreateAppClient();
         await client.RegisterAndLoginAsync(email);
-        var oldToken = TokenIn(await AppClient.BodyAsync(await client.GetAsync("/Dashboard")));
+        var oldToken = TokenIn(await AppClient.BodyAsync(await client.GetAsync(PageOf(form))));
         Assert.Equal(HttpStatusCode.Redirect, (await client.LogoutAsync()).StatusCode);
 
-        var signedOut = await PostLogoutAsync(client, oldToken);
+        var signedOut = await PostFormAsync(client, form, oldToken);
         var loginWithIt = await client.Http.PostAsync("/Account/Login", new FormUrlEncodedContent(
             [new("Input.Email", email), new("Input.Password", AppClient.Password), new("__RequestVerificationToken", oldToken)]));
         await client.LoginAsync(email);
-        var nextSession = await PostLogoutAsync(client, oldToken);
+        var before = await StateOfAsync(client, email);
+        var nextSession = await PostFormAsync(client, form, oldToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, signedOut.StatusCode);
+        // Signed out, the change-password page sends the visitor to sign in before any token is read.
+        Assert.Equal(form == Logout ? HttpStatusCode.BadRequest : HttpStatusCode.Redirect, signedOut.StatusCode);
+        if (form == ChangePassword)
+        {
+            Assert.StartsWith("/Account/Login", signedOut.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.BadRequest, loginWithIt.StatusCode);
         Assert.Null(AppClient.SetCookie(loginWithIt, AppClient.SessionCookieName));
         Assert.Equal(HttpStatusCode.BadRequest, nextSession.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        await AssertNothingChangedAsync(client, email, before);
     }
 
     [Fact]
@@ -125,18 +191,14 @@ public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("flipped-last")]
-    [InlineData("flipped-first")]
-    [InlineData("truncated")]
-    [InlineData("one-longer")]
-    [InlineData("empty")]
-    [InlineData("not-base64")]
-    [InlineData("absent")]
-    public async Task ATamperedOrMissingTokenIsRefusedAndTheSessionLives(string kind)
+    [MemberData(nameof(SignedInFormsAndTamperings))]
+    public async Task ATamperedOrMissingTokenIsRefusedAndNothingChanges(string form, string kind)
     {
+        var email = Emails.Unique("csrf-tamper");
         using var client = fixture.App.CreateAppClient();
-        await client.RegisterAndLoginAsync(Emails.Unique("csrf-tamper"));
-        var token = TokenIn(await AppClient.BodyAsync(await client.GetAsync("/Dashboard")));
+        await client.RegisterAndLoginAsync(email);
+        var before = await StateOfAsync(client, email);
+        var token = TokenIn(await AppClient.BodyAsync(await client.GetAsync(PageOf(form))));
         var tampered = kind switch
         {
             "flipped-last" => token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1],
@@ -148,30 +210,32 @@ public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixtu
             _ => null,
         };
 
-        var response = await PostLogoutAsync(client, tampered);
+        var response = await PostFormAsync(client, form, tampered);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        await AssertNothingChangedAsync(client, email, before);
         Assert.Empty(fixture.App.Logs.UnhandledExceptions);
     }
 
-    [Fact]
-    public async Task AFrameworkTokenFromBeforeSignInIsRefusedOnceSignedIn()
+    [Theory]
+    [MemberData(nameof(SignedInForms))]
+    public async Task AFrameworkTokenFromBeforeSignInIsRefusedOnceSignedIn(string form)
     {
         var email = Emails.Unique("csrf-downgrade");
         using var client = fixture.App.CreateAppClient();
         await client.RegisterAsync(email);
         var anonymousToken = await client.GetAntiforgeryTokenAsync("/Account/Login"); // and the antiforgery cookie
         Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(email)).StatusCode);
+        var before = await StateOfAsync(client, email);
 
-        var logout = await PostLogoutAsync(client, anonymousToken);
+        var signedIn = await PostFormAsync(client, form, anonymousToken);
         var login = await client.Http.PostAsync("/Account/Login", new FormUrlEncodedContent(
             [new("Input.Email", email), new("Input.Password", AppClient.Password), new("__RequestVerificationToken", anonymousToken)]));
 
-        Assert.Equal(HttpStatusCode.BadRequest, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, signedIn.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
         Assert.Null(AppClient.SetCookie(login, AppClient.SessionCookieName));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        await AssertNothingChangedAsync(client, email, before);
     }
 
     [Fact]
@@ -208,8 +272,39 @@ public sealed class SessionCsrfTokenTests(RedisAppFixture fixture) : IClassFixtu
     }
 
     private static Task<HttpResponseMessage> PostLogoutAsync(AppClient client, string? token) =>
-        client.Http.PostAsync(Logout, new FormUrlEncodedContent(
-            token is null ? [] : [new KeyValuePair<string, string>("__RequestVerificationToken", token)]));
+        PostFormAsync(client, Logout, token);
+
+    /// <summary>The page a person posts <paramref name="form"/> from.</summary>
+    private static string PageOf(string form) => form == Logout ? "/Dashboard" : ChangePassword;
+
+    /// <summary>Posts a signed-in form with its real fields (the current password right) and the given token (none when null).</summary>
+    private static Task<HttpResponseMessage> PostFormAsync(AppClient client, string form, string? token)
+    {
+        List<KeyValuePair<string, string>> fields = form == ChangePassword
+            ? [new("Input.OldPassword", AppClient.Password), new("Input.NewPassword", NewPassword), new("Input.ConfirmPassword", NewPassword)]
+            : [];
+        if (token is not null)
+        {
+            fields.Add(new("__RequestVerificationToken", token));
+        }
+
+        return client.Http.PostAsync(form, new FormUrlEncodedContent(fields));
+    }
+
+    private sealed record AccountState(string PasswordHash);
+
+    private async Task<AccountState> StateOfAsync(AppClient client, string email)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+        return new AccountState((await AccountsDb.UserAsync(fixture.App, email)).PasswordHash);
+    }
+
+    /// <summary>A refused post changed nothing: the password in the database is the same and this session is still signed in.</summary>
+    private async Task AssertNothingChangedAsync(AppClient client, string email, AccountState before)
+    {
+        Assert.Equal(before.PasswordHash, (await AccountsDb.UserAsync(fixture.App, email)).PasswordHash);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+    }
 
     private async Task<(ISessionStore Store, SessionId Id)> SessionOfAsync(string cookie)
     {
