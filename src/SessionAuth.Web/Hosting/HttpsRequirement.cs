@@ -59,6 +59,3 @@ internal static class HttpsRequirement
         return app;
     }
 }
-
-/// <summary>Endpoint metadata: this endpoint answers over plain http even where cookies are Secure.</summary>
-internal sealed class PlainHttpAllowed;
