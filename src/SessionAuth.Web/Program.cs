@@ -39,6 +39,12 @@ catch (Exception ex) when (BadSettings.AreIn(ex))
 {
     return BadSettings.Report(ex, builder.Configuration, Console.Error);
 }
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another process holds the address: say which, and how to choose another, without a stack trace.
+    Console.Error.WriteLine($"Cannot start: {ex.Message} Choose another with ASPNETCORE_URLS or --urls.");
+    return 1;
+}
 
 /// <summary>Entry point; public so WebApplicationFactory&lt;Program&gt; can host the app in tests.</summary>
 public partial class Program;

@@ -81,15 +81,24 @@ internal static class AccountsExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-        EnsureDirectoryFor(db.Database.GetConnectionString());
-        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        if (pending.Count == 0)
+        try
         {
-            return;
-        }
+            EnsureDirectoryFor(db.Database.GetConnectionString());
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
 
-        AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
-        await db.Database.MigrateAsync();
+            AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync();
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // A path that cannot be created, opened or read as SQLite: the setting names a place the app cannot use.
+            throw new InvalidSettingException(
+                $"ConnectionStrings:{ConnectionStringName} names a database the app cannot open or migrate ({ex.Message.Trim()}).");
+        }
     }
 
     private static void EnsureDirectoryFor(string? connectionString)

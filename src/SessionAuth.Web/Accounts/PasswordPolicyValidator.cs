@@ -46,8 +46,19 @@ internal sealed class PasswordPolicyValidator(IOptions<PasswordPolicyOptions> op
         }
 
         var (score, feedback) = PasswordStrength.Evaluate(password, UserInputs(email));
-        return score < policy.MinimumScore
-            ? new IdentityError { Code = "PasswordTooGuessable", Description = feedback }
+        if (score < policy.MinimumScore)
+        {
+            return new IdentityError { Code = "PasswordTooGuessable", Description = feedback };
+        }
+
+        // zxcvbn finds repeats in UTF-16 units, so twelve times one emoji (two units each) slips past it.
+        // A repetition is what zxcvbn scores 0 or 1: refused whenever the policy asks for any strength.
+        return policy.MinimumScore > 0 && PasswordText.IsRepetition(password)
+            ? new IdentityError
+            {
+                Code = "PasswordTooGuessable",
+                Description = "Repeats like \"aaa\" are easy to guess. Add another word or two. Uncommon words are better. Avoid repeated words and characters.",
+            }
             : null;
     }
 

@@ -27,6 +27,41 @@ internal static class PasswordText
     public static int Length(string password) => new StringInfo(Normalize(password)).LengthInTextElements;
 
     /// <summary>
+    /// True when the password is one run of characters (text elements, so an emoji counts as one)
+    /// repeated whole, at least twice: "aaaa", "abcabc", twelve times the same emoji.
+    /// </summary>
+    public static bool IsRepetition(string password)
+    {
+        var elements = new List<string>();
+        var enumerator = StringInfo.GetTextElementEnumerator(password);
+        while (enumerator.MoveNext())
+        {
+            elements.Add(enumerator.GetTextElement());
+        }
+
+        for (var period = 1; period <= elements.Count / 2; period++)
+        {
+            if (elements.Count % period != 0)
+            {
+                continue;
+            }
+
+            var repeats = true;
+            for (var i = period; i < elements.Count && repeats; i++)
+            {
+                repeats = string.Equals(elements[i], elements[i % period], StringComparison.Ordinal);
+            }
+
+            if (repeats)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The form the password had before passwords were normalised, where that differs from NFC:
     /// as typed, and its NFD (a hash made on a system that sends decomposed text).
     /// </summary>

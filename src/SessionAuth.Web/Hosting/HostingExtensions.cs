@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -71,10 +72,12 @@ internal static class HostingExtensions
     {
         // Liveness never touches dependencies; readiness asks Redis and the database. Probes come
         // over plain http from the orchestrator, so these answer there too.
+        // Probes read; any other method is a 405 from routing.
+        var probeMethods = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
-            .WithMetadata(new PlainHttpAllowed());
+            .WithMetadata(new PlainHttpAllowed(), probeMethods);
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
-            .WithMetadata(new PlainHttpAllowed());
+            .WithMetadata(new PlainHttpAllowed(), probeMethods);
         return app;
     }
 

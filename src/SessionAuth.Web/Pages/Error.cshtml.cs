@@ -32,6 +32,16 @@ public sealed class ErrorModel : PageModel
     {
     }
 
+    /// <summary>
+    /// An OPTIONS request that failed (404, or plain http refused) is re-executed here as OPTIONS:
+    /// without a handler of its own, Razor Pages would answer it with an empty 200 and lose the error.
+    /// </summary>
+    public void OnOptions()
+    {
+    }
+
+    // Not a handler for an HTTP method called "PAGE": the hook that describes the error for every method.
+    [NonHandler]
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) => Describe();
 
     private void Describe()

@@ -25,7 +25,7 @@ internal sealed class ServerSessionHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var cookie = Request.Cookies[Options.CookieName];
+        var cookie = SessionCookieReader.Read(Request, Options.CookieName);
         if (string.IsNullOrEmpty(cookie))
         {
             return AuthenticateResult.NoResult();
@@ -119,7 +119,7 @@ internal sealed class ServerSessionHandler(
     /// <summary>The session this request resolved, or else the one its cookie names (valid signature, maybe gone).</summary>
     private async ValueTask<SessionId?> CurrentSessionIdAsync() =>
         Context.GetServerSession()?.Id
-        ?? await protector.UnprotectAsync(Request.Cookies[Options.CookieName], Context.RequestAborted);
+        ?? await protector.UnprotectAsync(SessionCookieReader.Read(Request, Options.CookieName), Context.RequestAborted);
 
     private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent) =>
         SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), Options.AbsoluteTimeout, isPersistent);

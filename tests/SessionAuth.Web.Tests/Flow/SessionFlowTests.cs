@@ -221,6 +221,28 @@ public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<Re
     }
 
     [Theory]
+    [InlineData("__HOST-session")]
+    [InlineData("__host-session")]
+    [InlineData("__Host-Session")]
+    public async Task TheSessionCookieCountsOnlyUnderItsExactName(string otherCase)
+    {
+        using var owner = _app.CreateAppClient();
+        var cookie = await owner.RegisterAndLoginAsync(Emails.Unique("cookie-case"));
+        using var exact = _app.CreateAppClient();
+        exact.Http.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"{AppClient.SessionCookieName}={cookie}");
+        using var renamed = _app.CreateAppClient();
+        // The __Host- prefix is what stops a sibling subdomain from planting a session cookie; a name
+        // that differs only in case does not carry that promise in every browser, so it is not read.
+        renamed.Http.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"{otherCase}={cookie}");
+
+        var asExact = await exact.GetAsync("/Dashboard");
+        var asRenamed = await renamed.GetAsync("/Dashboard");
+
+        Assert.Equal(HttpStatusCode.OK, asExact.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, asRenamed.StatusCode);
+    }
+
+    [Theory]
     [InlineData("tampered-mac")]
     [InlineData("tampered-id")]
     [InlineData("truncated")]

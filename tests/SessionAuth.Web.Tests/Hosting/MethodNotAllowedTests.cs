@@ -45,6 +45,42 @@ public sealed class MethodNotAllowedTests(RedisAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task OptionsOfAMissingPageIsA404WithItsPageNotAnEmpty200()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/no-such-page"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheErrorPageOffersNoMadeUpMethods()
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/Error"));
+
+        Assert.DoesNotContain("PAGE", response.Content.Headers.Allow);
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    [InlineData("POST")]
+    public async Task HealthProbesAnswerReadsOnly(string method)
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var get = await client.Http.GetAsync("/health/live");
+        var other = await client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/health/live"));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, other.StatusCode);
+    }
+
+    [Fact]
     public async Task HeadOfAPageIsAnsweredByItsGetHandler()
     {
         using var client = fixture.App.CreateAppClient();

@@ -39,6 +39,8 @@ public sealed class PlainHttpTests
     [InlineData("DELETE", "/")]
     [InlineData("PATCH", "/")]
     [InlineData("POST", "/Account/Logout")]
+    [InlineData("OPTIONS", "/Dashboard")]
+    [InlineData("OPTIONS", "/")]
     public async Task ChangingOverPlainHttpIsA400PageThatSaysWhy(string method, string path)
     {
         await using var pair = await StartProductionAsync();

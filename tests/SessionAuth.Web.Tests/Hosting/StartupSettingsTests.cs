@@ -60,6 +60,20 @@ public sealed class StartupSettingsTests
         AssertNoCrashAndNoStartupLog(run);
     }
 
+    [Theory]
+    [InlineData("Data Source=/proc/sessionauth-cannot-be-here.db")]
+    [InlineData("Data Source=/etc/hostname")]
+    public async Task ADatabaseThatCannotBeOpenedEndsStartUpWithOneLine(string connectionString)
+    {
+        var run = await RunAppAsync(new Dictionary<string, string> { ["ConnectionStrings__Accounts"] = connectionString });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("Bad setting: ConnectionStrings:Accounts names a database the app cannot open", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^\s+at ", run.Output + run.Error);
+    }
+
     [Fact]
     public async Task SeveralBadSettingsAreEachReportedOnTheirOwnLine()
     {

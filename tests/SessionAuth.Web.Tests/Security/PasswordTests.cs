@@ -88,6 +88,9 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
     [InlineData("123456789012", "Sequences like abc or 6543 are easy to guess.")]
     [InlineData("abcabcabcabc", "Sequences like abc or 6543 are easy to guess.")]
     [InlineData("Password123!", "This is similar to a commonly used password. Add another word or two. Uncommon words are better. Capitalization doesn't help very much.")]
+    [InlineData("😀😀😀😀😀😀😀😀😀😀😀😀", "Repeats like \"aaa\" are easy to guess.")]
+    [InlineData("😀😁😀😁😀😁😀😁😀😁😀😁", "Repeats like \"aaa\" are easy to guess.")]
+    [InlineData("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", "Repeats like \"aaa\" are easy to guess.")]
     public async Task GuessablePasswordsAreRefusedWithZxcvbnsFeedback(string password, string feedback)
     {
         using var client = fixture.App.CreateAppClient();
