@@ -53,16 +53,7 @@ internal sealed partial class BenchRun
         }
         finally
         {
-            _http.Dispose();
-            await children.DisposeAsync();
-            try
-            {
-                Directory.Delete(_work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temp folder left behind is harmless.
-            }
+            await CleanUpAsync();
         }
     }
 

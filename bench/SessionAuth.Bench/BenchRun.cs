@@ -45,16 +45,22 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         }
         finally
         {
-            _http.Dispose();
-            await children.DisposeAsync();
-            try
-            {
-                Directory.Delete(_work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temp folder left behind is harmless.
-            }
+            await CleanUpAsync();
+        }
+    }
+
+    /// <summary>Ends every process this run started and removes its work folder, whatever happened.</summary>
+    private async Task CleanUpAsync()
+    {
+        _http.Dispose();
+        await children.DisposeAsync();
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
         }
     }
 
