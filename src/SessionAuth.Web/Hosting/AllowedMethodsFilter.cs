@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -14,7 +15,7 @@ namespace SessionAuth.Web.Hosting;
 /// </summary>
 internal sealed class AllowedMethodsFilter : IAuthorizationFilter, IOrderedFilter
 {
-    private readonly ConcurrentDictionary<CompiledPageActionDescriptor, string[]> _allowed = new();
+    private readonly ConcurrentDictionary<CompiledPageActionDescriptor, AllowedMethods> _allowed = new();
 
     // Antiforgery validation is an authorization filter with order 1000.
     public int Order => -1000;
@@ -30,21 +31,28 @@ internal sealed class AllowedMethodsFilter : IAuthorizationFilter, IOrderedFilte
             return;
         }
 
-        var allowed = _allowed.GetOrAdd(page, AllowedMethods);
+        // Computed once per page: a page request costs one dictionary and one set lookup.
+        var allowed = _allowed.GetOrAdd(page, Describe);
         var method = http.Request.Method;
         if (HttpMethods.IsOptions(method))
         {
-            http.Response.Headers.Allow = string.Join(", ", allowed);
+            http.Response.Headers.Allow = allowed.Header;
             context.Result = new NoContentResult();
         }
-        else if (!allowed.Contains(method, StringComparer.OrdinalIgnoreCase))
+        else if (!allowed.Methods.Contains(method))
         {
-            http.Response.Headers.Allow = string.Join(", ", allowed);
+            http.Response.Headers.Allow = allowed.Header;
             context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
         }
     }
 
-    private static string[] AllowedMethods(CompiledPageActionDescriptor page)
+    private static AllowedMethods Describe(CompiledPageActionDescriptor page)
+    {
+        var methods = Methods(page);
+        return new AllowedMethods(methods.ToFrozenSet(StringComparer.OrdinalIgnoreCase), string.Join(", ", methods));
+    }
+
+    private static string[] Methods(CompiledPageActionDescriptor page)
     {
         var methods = page.HandlerMethods.Select(h => h.HttpMethod.ToUpperInvariant()).ToList();
         if (methods.Contains(HttpMethods.Get))
@@ -56,4 +64,6 @@ internal sealed class AllowedMethodsFilter : IAuthorizationFilter, IOrderedFilte
         methods.Add(HttpMethods.Options);
         return [.. methods.Distinct().Order(StringComparer.Ordinal)];
     }
+
+    private sealed record AllowedMethods(FrozenSet<string> Methods, string Header);
 }

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
@@ -47,7 +47,6 @@ internal static class HostingExtensions
     {
         app.UseForwardedHeaders();
         app.UseServerBodyLimit();
-        app.UseRetryAfterOnEvery503();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = AppRoutes.Error,
@@ -71,8 +70,8 @@ internal static class HostingExtensions
     public static WebApplication MapHealth(this WebApplication app)
     {
         // Liveness never touches dependencies; readiness asks Redis and the database. Probes come
-        // over plain http from the orchestrator, so these answer there too.
-        // Probes read; any other method is a 405 from routing.
+        // over plain http from the orchestrator, so these answer there too, and only to reads
+        // (any other method is a 405 from routing).
         var probeMethods = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
             .WithMetadata(new PlainHttpAllowed(), probeMethods);
@@ -80,21 +79,4 @@ internal static class HostingExtensions
             .WithMetadata(new PlainHttpAllowed(), probeMethods);
         return app;
     }
-
-    /// <summary>Whoever answers 503 (the session handler, a page, the error page), the client learns when to retry.</summary>
-    private static void UseRetryAfterOnEvery503(this WebApplication app) =>
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(static state =>
-            {
-                var response = ((HttpContext)state).Response;
-                if (response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0)
-                {
-                    response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
-                }
-
-                return Task.CompletedTask;
-            }, context);
-            return next(context);
-        });
 }

@@ -2,11 +2,15 @@ namespace SessionAuth.Web.Hosting;
 
 /// <summary>
 /// Response headers on every response (ASVS 14.4): a strict CSP with no inline script, no sniffing,
-/// no referrer, no framing; and no-store on every response to a signed-in user (ASVS 8.2.1), so
-/// the back button after sign-out shows nothing private.
+/// no referrer, no framing; no-store on every response to a signed-in user (ASVS 8.2.1), so the back
+/// button after sign-out shows nothing private; and Retry-After on every 503, whoever sent it (the
+/// session handler, a page, the error page): the one place that rule lives.
 /// </summary>
 internal static class SecurityHeaders
 {
+    /// <summary>Seconds a client waits after a 503: the Redis client reconnects with back-off capped at 5 s.</summary>
+    internal const string RetryAfterSeconds = "5";
+
     // Bootstrap draws a few icons with data: SVG images; nothing else is allowed from anywhere else.
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -35,16 +39,24 @@ internal static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-            context.Response.OnStarting(() =>
+            // One callback per request, with the context as its state: no closure to allocate.
+            context.Response.OnStarting(static state =>
             {
+                var context = (HttpContext)state;
+                var response = context.Response;
                 if (context.User.Identity?.IsAuthenticated == true)
                 {
-                    context.Response.Headers.CacheControl = "no-store, no-cache, max-age=0";
-                    context.Response.Headers.Pragma = "no-cache";
+                    response.Headers.CacheControl = "no-store, no-cache, max-age=0";
+                    response.Headers.Pragma = "no-cache";
+                }
+
+                if (response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0)
+                {
+                    response.Headers.RetryAfter = RetryAfterSeconds;
                 }
 
                 return Task.CompletedTask;
-            });
+            }, context);
             await next(context);
         });
         return app;

@@ -98,8 +98,8 @@ internal sealed class ServerSessionHandler(
         // Also without a cookie: sending someone to a sign-in that cannot work helps nobody.
         if (Context.SessionStoreUnavailable() || !store.IsAvailable)
         {
+            // The host adds Retry-After to every 503.
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
             return Task.CompletedTask;
         }
 

@@ -23,9 +23,8 @@ internal static class SessionsExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
 
-        var dataProtection = services.AddDataProtection().SetApplicationName("SessionAuth");
+        services.AddDataProtection().SetApplicationName("SessionAuth");
         var redisConnectionString = builder.Configuration.GetConnectionString(RedisConnectionStringName);
         if (string.IsNullOrWhiteSpace(redisConnectionString))
         {

@@ -74,7 +74,6 @@ public sealed class LoginModel(
         // Say so up front rather than after the person has typed a password; someone who has just
         // registered hears that the account exists and only signing in has to wait.
         SignInUnavailable = true;
-        Response.Headers.RetryAfter = ServerSessionDefaults.RetryAfterSeconds;
         var page = Page();
         page.StatusCode = StatusCodes.Status503ServiceUnavailable;
         return page;
