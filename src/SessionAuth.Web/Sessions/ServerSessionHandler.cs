@@ -121,22 +121,13 @@ internal sealed class ServerSessionHandler(
     /// <summary>
     /// A signed-out session is ended like a revoked one: the stamp rotates and the user's other sessions
     /// carry the new one, so a copy of this session that Redis brings back dies at its next validation.
-    /// Best effort: the session is already gone, and sign-out must not fail on the database.
+    /// Best effort (<see cref="SessionRevocation.RotateStampAsync"/> logs a failure): the session is already gone.
     /// </summary>
     private async Task RotateStampAfterSignOutAsync(string userId)
     {
-        if (Context.RequestServices.GetService<SessionRevocation>() is not { } revocation)
-        {
-            return;
-        }
-
-        try
+        if (Context.RequestServices.GetService<SessionRevocation>() is { } revocation)
         {
             await revocation.RotateStampAsync(userId, Context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
-        {
-            SessionLog.StampNotRotated(Logger, userId);
         }
     }
 

@@ -49,8 +49,8 @@ internal static partial class SessionLog
     public static partial void SessionsRevoked(ILogger logger, string userId, int count, string scope);
 
     [LoggerMessage(EventId = 2012, EventName = "SessionStampNotRotated", Level = LogLevel.Warning,
-        Message = "The security stamp of user {UserId} could not be rotated after a revoke (concurrent updates); ended sessions are gone, but a lost delete would not be caught")]
-    public static partial void StampNotRotated(ILogger logger, string userId);
+        Message = "The security stamp of user {UserId} could not be rotated, or the surviving sessions re-stamped, after ending a session; the ended sessions are gone")]
+    public static partial void StampNotRotated(ILogger logger, string userId, Exception? exception);
 
     [LoggerMessage(EventId = 2013, EventName = "SessionValidationUnavailable", Level = LogLevel.Warning,
         Message = "Session {SessionFingerprint} could not be re-validated (accounts database unavailable); the request is treated as anonymous")]

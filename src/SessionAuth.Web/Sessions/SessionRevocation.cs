@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using SessionAuth.Web.Accounts;
 
@@ -50,26 +51,38 @@ public sealed class SessionRevocation(
     /// <summary>
     /// The database first, then the sessions: a surviving session re-validated in between sees a new
     /// stamp on the user and an old one on itself, and reads its record again before ending it.
+    /// Best effort once the sessions are ended: a failure is logged, never thrown, because what the
+    /// caller asked for (ending them) has happened.
     /// </summary>
     internal async Task RotateStampAsync(string userId, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < StampAttempts; attempt++)
+        try
         {
-            var user = await users.FindByIdAsync(userId);
-            if (user is null)
+            for (var attempt = 0; attempt < StampAttempts; attempt++)
             {
-                return; // Deleted meanwhile: every session dies at its next validation anyway.
+                var user = await users.FindByIdAsync(userId);
+                if (user is null)
+                {
+                    return; // Deleted meanwhile: every session dies at its next validation anyway.
+                }
+
+                // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
+                if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
+                {
+                    var stamp = await users.GetSecurityStampAsync(user);
+                    await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
+                    return;
+                }
             }
 
-            // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
-            if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
-            {
-                var stamp = await users.GetSecurityStampAsync(user);
-                await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
-                return;
-            }
+            SessionLog.StampNotRotated(logger, userId, null);
         }
-
-        SessionLog.StampNotRotated(logger, userId);
+        catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
+        {
+            // The database unreachable: the ended sessions are gone, but a lost delete would not be
+            // caught. Redis unreachable after the rotation: the survivors carry the old stamp and end
+            // at their next validation (fail closed: the user signs in again).
+            SessionLog.StampNotRotated(logger, userId, ex);
+        }
     }
 }

@@ -310,7 +310,8 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.NotNull(await Store.GetAndTouchAsync(busy));
         var listed = (await Store.ListByUserAsync("user-active")).ToDictionary(s => s.Handle);
 
-        var slack = TimeSpan.FromMilliseconds(300);
+        // Slack for a loaded machine: Redis counts the TTL down in real time while the test goes on.
+        var slack = TimeSpan.FromMilliseconds(500);
         Assert.InRange(listed[busy.Handle].LastActiveAt - listed[quiet.Handle].LastActiveAt, IdleTimeout * 0.5 - slack, IdleTimeout * 0.5 + slack);
         Assert.InRange(listed[quiet.Handle].LastActiveAt, quietRecord.CreatedAt, quietRecord.CreatedAt + slack);
         Assert.InRange(listed[busy.Handle].EndsAt - listed[busy.Handle].LastActiveAt, IdleTimeout - slack, IdleTimeout);

@@ -86,13 +86,15 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     {
         const string user = "user-dead-ids";
         var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        // A long idle timeout: filling 10,000 ids on a loaded machine must not outlast the live session.
+        var store = NewStore(new ServerSessionOptions { IdleTimeout = TimeSpan.FromMinutes(5), KeyPrefix = Options.Value.KeyPrefix });
         var live = SessionId.New(user);
-        await Store.CreateAsync(live, Record(user));
+        await store.CreateAsync(live, Record(user));
         const int dead = 10_000;
         await _redis.Db.SetAddAsync(indexKey, Enumerable.Range(0, dead).Select(_ => (RedisValue)SessionId.New(user).Handle.Value).ToArray());
         await _redis.ResetStatsAsync();
 
-        var listed = await Store.ListByUserAsync(user);
+        var listed = await store.ListByUserAsync(user);
 
         Assert.Equal([live.Handle], listed.Select(s => s.Handle).ToArray());
         for (var wait = 0; wait < 50 && await _redis.Db.SetLengthAsync(indexKey) > 1; wait++)
@@ -108,7 +110,7 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         Assert.Equal(dead + 1, calls["get"]);
         Assert.Equal(dead + 1, calls["pttl"]);
         Assert.Equal(dead / RedisSessionStore.StaleChunk, calls["srem"]);
-        Assert.Equal([live.Handle], (await Store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
+        Assert.Equal([live.Handle], (await store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
     }
 
     [Fact]
