@@ -99,16 +99,17 @@ public sealed class SessionRevalidationTests
     [Fact]
     public async Task AValidSessionIsCheckedOncePerIntervalWithOneRedisWriteAndOtherwiseCostsOneGetex()
     {
-        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:ValidationInterval"] = "00:00:02" });
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:ValidationInterval"] = "00:00:03" });
         using var client = pair.App.CreateAppClient();
         var id = IdOf(await client.RegisterAndLoginAsync(Emails.Unique("validate-once")));
         var signedIn = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode); // warm: key ring, caches
         await pair.Redis.ResetStatsAsync();
 
-        // Past one interval after sign-in, well before the second: exactly one validation is due.
+        // Requests until 1.5 s past one interval after sign-in, 1.5 s before the second: exactly one
+        // validation is due, with slack for a loaded machine on both sides.
         var requests = 0;
-        while (signedIn.Elapsed < TimeSpan.FromSeconds(3))
+        while (signedIn.Elapsed < TimeSpan.FromSeconds(4.5))
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
             requests++;
@@ -161,7 +162,7 @@ public sealed class SessionRevalidationTests
     }
 
     [Fact]
-    public async Task TwentyParallelSignInsWithAMaximumOfThreeLeaveThreeAndSayWhichEnded()
+    public async Task ParallelSignInsThroughTheFormWithAMaximumOfThreeLeaveThreeAndSayWhichEnded()
     {
         var evicted = new ConcurrentQueue<StoredSession>();
         await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:MaxPerUser"] = "3" }, services =>
@@ -181,12 +182,16 @@ public sealed class SessionRevalidationTests
             Assert.Equal(HttpStatusCode.Redirect, (await registrar.RegisterAsync(email)).StatusCode);
         }
 
-        var sessions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => SignInAsync(pair.App, email))));
+        // Eight, not twenty: each sign-in hashes a password (PBKDF2, about a second of CPU); the store's
+        // contract test races twenty CreateAsync calls on both stores.
+        const int signIns = 8;
+        var sessions = await Task.WhenAll(Enumerable.Range(0, signIns).Select(_ => Task.Run(() => SignInAsync(pair.App, email))));
 
         var userId = (await AccountsDb.UserAsync(pair.App, email)).Id;
         Assert.Equal(3, await AccountsDb.SessionCountAsync(pair.App, userId));
-        Assert.Equal(17, evicted.Count);
-        Assert.Equal(17, pair.App.Logs.Entries.Count(e => e.EventId.Id == 2009));
+        Assert.Equal(signIns - 3, evicted.Count);
+        Assert.Equal(signIns - 3, pair.App.Logs.Entries.Count(e => e.EventId.Id == 2009));
+        Assert.Equal(signIns - 3, evicted.Select(e => e.Handle).Distinct().Count());
         var live = 0;
         foreach (var session in sessions)
         {
