@@ -97,6 +97,23 @@ public sealed class SessionRevalidationTests
     }
 
     [Fact]
+    public async Task WithTheInProcessStoreALockedOutUserLosesTheSessionAtTheNextValidationToo()
+    {
+        await using var app = new SessionAuthApplication(null, ShortValidation);
+        var email = Emails.Unique("in-process-lockout");
+        using var client = app.CreateAppClient();
+        await client.RegisterAndLoginAsync(email);
+        var userId = (await AccountsDb.UserAsync(app, email)).Id;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Dashboard")).StatusCode);
+
+        await ExecuteAsync(app, "UPDATE AspNetUsers SET LockoutEnabled = 1, LockoutEnd = '2999-01-01 00:00:00+00:00' WHERE Id = $id", userId);
+        await Task.Delay(PastTheInterval);
+
+        AssertSentToLogin(await client.GetAsync("/Dashboard"));
+        Assert.Equal(0, await AccountsDb.SessionCountAsync(app, userId));
+    }
+
+    [Fact]
     public async Task AValidSessionIsCheckedOncePerIntervalWithOneRedisWriteAndOtherwiseCostsOneGetex()
     {
         await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:ValidationInterval"] = "00:00:03" });
