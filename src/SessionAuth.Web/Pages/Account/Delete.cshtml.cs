@@ -16,7 +16,7 @@ namespace SessionAuth.Web.Pages.Account;
 /// </summary>
 public sealed class DeleteModel(
     UserManager<ApplicationUser> users,
-    ISessionStore store,
+    SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
     ILogger<DeleteModel> logger) : PageModel
@@ -79,7 +79,7 @@ public sealed class DeleteModel(
 
         // Sessions first: if anything after this fails, the person is signed out everywhere and can
         // sign in and try again, rather than a deleted user's sessions living on.
-        var ended = await store.RemoveAllByUserAsync(user.Id, except: null, HttpContext.RequestAborted);
+        var ended = await revocation.RevokeAllAsync(user.Id, HttpContext.RequestAborted);
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded)
         {

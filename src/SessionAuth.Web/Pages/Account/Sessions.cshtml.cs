@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 
@@ -13,9 +12,8 @@ namespace SessionAuth.Web.Pages.Account;
 /// </summary>
 public sealed class SessionsModel(
     ISessionStore store,
-    ActivityLog activity,
-    IOptions<ServerSessionOptions> sessionOptions,
-    TimeProvider time) : PageModel
+    SessionRevocation revocation,
+    ActivityLog activity) : PageModel
 {
     public const string UnknownHandle = "That session was not found among yours: it has ended already, or it is not yours. Nothing changed.";
     public const string MalformedHandle = "That is not a session handle this page gave out. Nothing changed.";
@@ -57,7 +55,7 @@ public sealed class SessionsModel(
         string Device,
         string? ClientIp,
         DateTimeOffset SignedInAt,
-        DateTimeOffset? LastActiveAt,
+        DateTimeOffset LastActiveAt,
         DateTimeOffset EndsAt,
         bool IsCurrent);
 
@@ -76,22 +74,22 @@ public sealed class SessionsModel(
             return RedirectToPage(new { Notice = "current" });
         }
 
-        SessionRecord? ended;
+        bool ended;
         try
         {
-            ended = await store.RemoveByHandleAsync(current.Record.UserId, parsed, HttpContext.RequestAborted);
+            ended = await revocation.RevokeAsync(current.Record.UserId, parsed, HttpContext.RequestAborted);
         }
         catch (SessionStoreUnavailableException)
         {
             return Unavailable();
         }
 
-        if (ended is null)
+        if (!ended)
         {
             return RedirectToPage(new { Notice = "not-found" });
         }
 
-        await activity.RecordAsync(current.Record.UserId, ActivityKind.SessionRevoked, HttpContext, Describe(ended));
+        await activity.RecordAsync(current.Record.UserId, ActivityKind.SessionRevoked, HttpContext);
         return RedirectToPage(new { Ended = 1 });
     }
 
@@ -101,7 +99,7 @@ public sealed class SessionsModel(
         int count;
         try
         {
-            count = await store.RemoveAllByUserAsync(current.Record.UserId, except: current.Id, HttpContext.RequestAborted);
+            count = await revocation.RevokeOthersAsync(current.Record.UserId, current.Id, HttpContext.RequestAborted);
         }
         catch (SessionStoreUnavailableException)
         {
@@ -121,10 +119,6 @@ public sealed class SessionsModel(
 
     public static string Iso(DateTimeOffset value) => DashboardModel.Iso(value);
 
-    /// <summary>"Chrome 131 on Windows, 203.0.113.7": which session ended, for the activity row.</summary>
-    private static string Describe(SessionRecord record) =>
-        record.ClientIp is null ? UserAgentSummary.Describe(record.UserAgent) : $"{UserAgentSummary.Describe(record.UserAgent)}, {record.ClientIp}";
-
     private ServerSessionFeature CurrentSession() =>
         HttpContext.GetServerSession()
         ?? throw new InvalidOperationException("The sessions page is protected, so a session must be present.");
@@ -133,21 +127,10 @@ public sealed class SessionsModel(
     {
         var current = CurrentSession();
         var currentHandle = current.Id.Handle;
-        var now = time.GetUtcNow();
-        var idle = sessionOptions.Value.IdleTimeout;
         var listed = await store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
-        Sessions = [.. listed.Select(s => ToRow(s, s.Handle == currentHandle, now, idle))];
+        Sessions = [.. listed.Select(s => new SessionRow(s.Handle.Value, UserAgentSummary.Describe(s.Record.UserAgent),
+            s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == currentHandle))];
         Activity = await activity.LatestAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
-    }
-
-    private static SessionRow ToRow(StoredSession session, bool isCurrent, DateTimeOffset now, TimeSpan idle)
-    {
-        var record = session.Record;
-        // The current session was just used: it is active now and ends an idle period from now.
-        DateTimeOffset? lastActive = isCurrent ? now : null;
-        var endsAt = isCurrent ? record.IdleDeadline(now, idle) : record.AbsoluteExpiresAt;
-        return new SessionRow(session.Handle.Value, UserAgentSummary.Describe(record.UserAgent), record.ClientIp,
-            record.CreatedAt, lastActive, endsAt, isCurrent);
     }
 
     private async Task<IActionResult> ProblemPageAsync(int status, string problem)
