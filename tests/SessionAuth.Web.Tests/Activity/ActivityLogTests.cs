@@ -115,6 +115,24 @@ public sealed class ActivityLogTests(RedisAppFixture fixture) : IClassFixture<Re
         Assert.Contains(pair.App.Logs.Entries, e => e.EventId.Id == 1030 && e.Exception is not null);
     }
 
+    [Fact]
+    public async Task ASessionEndedBySessionsMaxPerUserIsRecordedWithTheDeviceItEnded()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:MaxPerUser"] = "1" });
+        var email = Emails.Unique("limit");
+        using var laptop = SessionsPage.ClientAs(pair.App, SessionsPage.FirefoxOnWindows);
+        await laptop.RegisterAndLoginAsync(email);
+        using var phone = SessionsPage.ClientAs(pair.App, SessionsPage.ChromeOnAndroid);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.LoginAsync(email)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.GetAsync("/Dashboard")).StatusCode);
+        var html = await SessionsPage.HtmlAsync(phone);
+        Assert.Single(SessionsPage.Rows(html));
+        Assert.Equal(["SignedIn", "SessionEndedByLimit", "SignedIn", "AccountCreated"], SessionsPage.ActivityKinds(html));
+        Assert.Matches("Session ended by the limit on sessions</strong>[\\s\\S]*?Firefox 133 on Windows", html);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("3651")]
