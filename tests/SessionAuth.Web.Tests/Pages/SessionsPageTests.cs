@@ -66,6 +66,7 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
         Assert.StartsWith("/Account/Login", phoneNext.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/Dashboard")).StatusCode);
         Assert.Contains("SessionRevoked", SessionsPage.ActivityKinds(after));
+        Assert.Contains("ended Chrome 131 on Android, ", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,8 +75,12 @@ public sealed class SessionsModel(
         }
 
         bool ended;
+        string? endedDevice;
         try
         {
+            // Which device it was, for the activity row: one more round trip, on a revoke only.
+            var listed = await store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+            endedDevice = listed.FirstOrDefault(s => s.Handle == parsed) is { } target ? Describe(target.Record) : null;
             ended = await revocation.RevokeAsync(current.Record.UserId, parsed, HttpContext.RequestAborted);
         }
         catch (SessionStoreUnavailableException)
@@ -89,7 +93,7 @@ public sealed class SessionsModel(
             return RedirectToPage(new { Notice = "not-found" });
         }
 
-        await activity.RecordAsync(current.Record.UserId, ActivityKind.SessionRevoked, HttpContext);
+        await activity.RecordAsync(current.Record.UserId, ActivityKind.SessionRevoked, HttpContext, endedDevice);
         return RedirectToPage(new { Ended = 1 });
     }
 
@@ -118,6 +122,10 @@ public sealed class SessionsModel(
     public static string Format(DateTimeOffset value) => DashboardModel.Format(value);
 
     public static string Iso(DateTimeOffset value) => DashboardModel.Iso(value);
+
+    /// <summary>"ended Chrome 131 on Android, 203.0.113.7": which session ended.</summary>
+    private static string Describe(SessionRecord record) =>
+        $"ended {UserAgentSummary.Describe(record.UserAgent)}, {record.ClientIp ?? "unknown address"}";
 
     private ServerSessionFeature CurrentSession() =>
         HttpContext.GetServerSession()
