@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Pages.Account;
 
-public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<RegisterModel> logger) : PageModel
+public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLog activity, ILogger<RegisterModel> logger) : PageModel
 {
     private const int SqliteConstraintViolation = 19; // SQLITE_CONSTRAINT
 
@@ -67,6 +68,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         }
 
         AccountsLog.UserRegistered(logger, user.Id);
+        await activity.RecordAsync(user.Id, ActivityKind.AccountCreated, HttpContext);
 
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.
