@@ -16,6 +16,7 @@ public static class AppRoutes
     public const string Register = "/Account/Register";
     public const string Logout = "/Account/Logout";
     public const string ChangePassword = "/Account/ChangePassword";
+    public const string TokenDemo = "/TokenDemo";
 
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
     public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword];
