@@ -84,7 +84,11 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         ["Tokens:CheckRevocation"] = "false",
         ["Hosting:InstanceName"] = $"bench-{instance}",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Production refuses to start without a token signing key.
+        ["Tokens:SigningKey"] = TokenSigningKey,
     };
+
+    private static readonly string TokenSigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private async Task<BenchReport> RunCoreAsync(CancellationToken cancellationToken)
     {

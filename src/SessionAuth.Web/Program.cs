@@ -2,6 +2,7 @@ using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 try
@@ -9,6 +10,7 @@ try
     builder.AddHosting();
     builder.AddAccounts();
     builder.AddServerSessions();
+    builder.AddTokens();
     builder.AddSessionAuthPages();
 
     var app = builder.Build();
@@ -19,6 +21,8 @@ try
     app.UseHostingPipeline();
     // Everything below reads the endpoint routing chose, so limits follow the page, not the path string.
     app.UseRouting();
+    // API errors as problem details, and CORS for /api, from here on (both read the endpoint).
+    app.UseTokenApi();
     app.UseHttpsRequirement();
     // Static files answer before authentication, so a stylesheet never costs a session lookup.
     app.UseStaticFiles();
@@ -28,6 +32,7 @@ try
 
     app.MapRazorPages();
     app.MapHealth();
+    app.MapTokenApi();
 
     // Last before serving: the pipeline above reads settings too, and a bad one must stop the app
     // before it touches the database.
