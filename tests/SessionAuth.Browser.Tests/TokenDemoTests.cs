@@ -32,7 +32,12 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("token-why")).ToContainTextAsync("localStorage");
         await Screenshots.SaveAsync(page, $"20-token-demo-{device}");
 
+        // A wrong password is refused, in words, in the alert region.
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Sign-in failed (HTTP 401): Invalid email or password.");
+
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
 

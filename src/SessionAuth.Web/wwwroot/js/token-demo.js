@@ -20,7 +20,6 @@ const errorBox = document.getElementById("token-error");
 const expiresField = root.querySelector("[data-testid=token-expires]");
 const refreshesField = root.querySelector("[data-testid=token-refreshes]");
 const claimsField = root.querySelector("[data-testid=token-claims]");
-const buttons = [...root.querySelectorAll("button")];
 
 let accessToken = null;
 let refreshToken = null;
@@ -34,39 +33,30 @@ let revoked = false;
 let queue = Promise.resolve();
 function run(task) {
   queue = queue.then(async () => {
-    setBusy(true);
+    root.setAttribute("aria-busy", "true");
     try {
       await task();
     } catch (error) {
       // fetch rejects only when no answer came at all.
       showError(`Could not reach the server (${error.message}). Check the connection and try again.`);
     } finally {
-      setBusy(false);
+      root.setAttribute("aria-busy", "false");
     }
   });
   return queue;
 }
 
-function setBusy(busy) {
-  for (const button of buttons) {
-    button.disabled = busy;
-  }
-  root.setAttribute("aria-busy", busy ? "true" : "false");
-}
-
+// Both regions stay in the page, empty when there is nothing to say, so screen readers announce changes.
 function showStatus(text) {
   statusLine.textContent = text;
-  statusLine.hidden = false;
 }
 
 function showError(text) {
   errorBox.textContent = text;
-  errorBox.hidden = false;
 }
 
 function clearError() {
   errorBox.textContent = "";
-  errorBox.hidden = true;
 }
 
 function clock(date) {
@@ -113,23 +103,26 @@ async function send(method, url, body, bearer) {
   return { response, data };
 }
 
-// RFC 9457 problem details: title and detail, and how long to wait after a 429.
-function problem(response, data, fallback) {
-  const parts = [];
-  if (data && typeof data.title === "string") {
-    parts.push(data.title.replace(/\.?$/, "."));
-  }
+// "What failed (HTTP 401): what the server said." from RFC 9457 problem details: the detail (or
+// the title), each field's messages of a validation problem, and how long to wait after a 429.
+function problem(what, response, data) {
+  const said = [];
   if (data && typeof data.detail === "string") {
-    parts.push(data.detail);
+    said.push(data.detail);
+  } else if (data && typeof data.title === "string") {
+    said.push(data.title);
   }
-  if (parts.length === 0) {
-    parts.push(fallback);
+  if (data && data.errors && typeof data.errors === "object") {
+    for (const messages of Object.values(data.errors)) {
+      said.push(...[].concat(messages).map(String));
+    }
   }
   const retryAfter = response.headers.get("Retry-After");
   if (response.status === 429 && retryAfter) {
-    parts.push(`Try again in ${retryAfter} seconds.`);
+    said.push(`Try again in ${retryAfter} seconds.`);
   }
-  return `${parts.join(" ")} (HTTP ${response.status})`;
+  const text = said.map((part) => part.replace(/([^.!?])$/, "$1.")).join(" ");
+  return `${what} (HTTP ${response.status})${text ? `: ${text}` : "."}`;
 }
 
 function adopt(pair) {
@@ -172,6 +165,7 @@ function forget() {
   refreshToken = null;
   expiresAt = 0;
   revoked = false;
+  statusLine.textContent = "";
   result.hidden = true;
   signInSection.hidden = false;
 }
@@ -188,7 +182,7 @@ async function signIn() {
 
   const { response, data } = await send("POST", urls.token, { email, password });
   if (response.status !== 200 || !data || !data.access_token) {
-    showError(problem(response, data, "Sign-in failed."));
+    showError(problem("Sign-in failed", response, data));
     return;
   }
 
@@ -212,7 +206,7 @@ async function refresh(reason) {
 
   const { response, data } = await send("POST", urls.refresh, { refresh_token: refreshToken });
   if (response.status !== 200 || !data || !data.access_token) {
-    showError(`${problem(response, data, "The refresh token was refused.")} The grant has ended (revoked, expired, or an old refresh token was used again): sign in again.`);
+    showError(`${problem("The refresh token was refused", response, data)} Its grant has ended: revoked, expired, or an old refresh token was used again.`);
     forget();
     return false;
   }
@@ -252,7 +246,7 @@ async function callMe(mayRefresh) {
     const why = Date.now() >= expiresAt
       ? "It has expired, and its grant was revoked, so it cannot be refreshed."
       : "Its grant was revoked, and this server checks revocation on every call (Tokens:CheckRevocation).";
-    showError(`${problem(response, data, "The API refused the access token.")} ${why} Sign in again.`);
+    showError(`${problem("The API refused the access token", response, data)} ${why} Sign in again.`);
     forget();
     return;
   }
@@ -264,7 +258,7 @@ async function callMe(mayRefresh) {
     return;
   }
 
-  showError(`${problem(response, data, "The API refused the access token.")} Sign in again.`);
+  showError(`${problem("The API refused the access token", response, data)} Sign in again.`);
   forget();
 }
 
@@ -272,7 +266,7 @@ async function revoke() {
   clearError();
   const { response, data } = await send("POST", urls.revoke, { refresh_token: refreshToken });
   if (response.status !== 204) {
-    showError(problem(response, data, "Revoking failed."));
+    showError(problem("Revoking failed", response, data));
     return;
   }
 
