@@ -56,12 +56,24 @@ internal static class TokensExtensions
             .Configure<TokenSigningKey, IOptions<TokenOptions>>((bearer, key, tokens) =>
             {
                 bearer.MapInboundClaims = false;
-                // The challenge says error="invalid_token", never why: no oracle for forgers.
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(key, tokens.Value);
+                bearer.Events = new JwtBearerEvents
+                {
+                    // A refused token gets error="invalid_token" (RFC 6750 3.1), never why: no oracle for forgers.
+                    OnChallenge = context =>
+                    {
+                        if (context.AuthenticateFailure is not null)
+                        {
+                            context.Error = "invalid_token";
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (tokens.Value.CheckRevocation)
                 {
-                    bearer.Events = new JwtBearerEvents { OnTokenValidated = EnsureGrantLivesAsync };
+                    bearer.Events.OnTokenValidated = EnsureGrantLivesAsync;
                 }
             });
         services.AddAuthorizationBuilder().AddPolicy(ApiPolicy, policy => policy
@@ -117,11 +129,12 @@ internal static class TokensExtensions
         api.MapGet("/me", TokenEndpoints.Me);
 
         // Any other method on these routes: 405 with Allow, as problem details. Routing prefers the
-        // endpoints above (they name their method), so these only catch what nothing else takes.
-        MethodNotAllowed(api, "/auth/token", HttpMethods.Post);
-        MethodNotAllowed(api, "/auth/refresh", HttpMethods.Post);
-        MethodNotAllowed(api, "/auth/revoke", HttpMethods.Post);
-        MethodNotAllowed(api, "/me", $"{HttpMethods.Get}, {HttpMethods.Head}");
+        // endpoints above (they name their method and content type), so these catch only what nothing
+        // else takes: another method, or the right method with a body that is not JSON (415).
+        Unmatched(api, "/auth/token", HttpMethods.Post);
+        Unmatched(api, "/auth/refresh", HttpMethods.Post);
+        Unmatched(api, "/auth/revoke", HttpMethods.Post);
+        Unmatched(api, "/me", HttpMethods.Get, HttpMethods.Head);
         api.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "There is no API endpoint at this address."))
             .AllowAnonymous();
 
@@ -135,12 +148,21 @@ internal static class TokensExtensions
         return app;
     }
 
-    private static void MethodNotAllowed(RouteGroupBuilder api, string pattern, string allow) =>
+    private static void Unmatched(RouteGroupBuilder api, string pattern, params string[] methods)
+    {
+        var allow = string.Join(", ", methods);
         api.Map(pattern, (HttpContext context) =>
         {
+            if (methods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                    detail: "Send the body as JSON (Content-Type: application/json).");
+            }
+
             context.Response.Headers.Allow = allow;
             return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, detail: $"This address accepts {allow} only.");
         }).AllowAnonymous();
+    }
 
     /// <summary>Tokens:CheckRevocation: the grant named in the token must still exist (one Redis EXISTS).</summary>
     private static async Task EnsureGrantLivesAsync(TokenValidatedContext context)

@@ -1,0 +1,168 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using SessionAuth.Web.Tests.Infrastructure;
+using SessionAuth.Web.Tokens;
+
+namespace SessionAuth.Web.Tests.Tokens;
+
+/// <summary>Ending a grant, over HTTP and from the device list's API; what an access token costs in Redis.</summary>
+public sealed class TokenRevocationTests
+{
+    // Commands the test's own admin client and the client library's upkeep send, not the request path.
+    private static readonly HashSet<string> NotRequestPath = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "info", "config|resetstat", "config", "ping", "echo", "client|setname", "client|setinfo", "client", "cluster",
+        "subscribe", "hello", "command", "select", "role", "cluster|nodes", "config|get", "sentinel",
+    };
+
+    [Fact]
+    public async Task WithCheckRevocationARevokedGrantsAccessTokenStopsAtOnce()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Tokens:CheckRevocation"] = "true" });
+        var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("checked");
+        var api = pair.App.CreateApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(tokens.AccessToken)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.RevokeAsync(tokens.RefreshToken)).StatusCode);
+        var after = await api.GetMeAsync(tokens.AccessToken);
+
+        await TokenClient.AssertProblemAsync(after, HttpStatusCode.Unauthorized);
+        Assert.Contains("error=\"invalid_token\"", TokenClient.Challenge(after)?.Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokingFromTheDeviceListStopsRefreshAndWithCheckRevocationTheAccessToken()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Tokens:CheckRevocation"] = "true" });
+        var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("devicelist");
+        var userId = new JsonWebToken(tokens.AccessToken).Subject;
+        var grants = pair.App.Services.GetRequiredService<IRefreshGrantStore>();
+        var row = Assert.Single(await grants.ListByUserAsync(userId));
+
+        Assert.True(await grants.RevokeByHandleAsync(userId, row.Handle));
+
+        var api = pair.App.CreateApiClient();
+        await TokenClient.AssertProblemAsync(await api.GetMeAsync(tokens.AccessToken), HttpStatusCode.Unauthorized);
+        await TokenClient.AssertProblemAsync(await api.RefreshAsync(tokens.RefreshToken), HttpStatusCode.Unauthorized);
+        Assert.Empty(await grants.ListByUserAsync(userId));
+    }
+
+    [Fact]
+    public async Task RevokeAllEndsEveryApiClientOfTheUser()
+    {
+        await using var pair = await RedisAppPair.StartAsync();
+        var (email, first) = await pair.App.RegisterAndGetTokensAsync("revokeall");
+        var second = await TokenClient.ReadPairAsync(await pair.App.CreateApiClient().RequestTokenAsync(email));
+        var userId = new JsonWebToken(first.AccessToken).Subject;
+        var grants = pair.App.Services.GetRequiredService<IRefreshGrantStore>();
+
+        Assert.Equal(2, await grants.RevokeAllByUserAsync(userId));
+
+        var api = pair.App.CreateApiClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(first.RefreshToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(second.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheDeviceListShowsTheApiClientsUserAgentAndAddress()
+    {
+        await using var pair = await RedisAppPair.StartAsync();
+        using var form = pair.App.CreateAppClient();
+        var email = Emails.Unique("ua");
+        await form.RegisterAsync(email);
+        var api = pair.App.CreateApiClient();
+        api.DefaultRequestHeaders.UserAgent.ParseAdd("my-script/1.0");
+
+        var tokens = await TokenClient.ReadPairAsync(await api.RequestTokenAsync(email));
+        var row = Assert.Single(await pair.App.Services.GetRequiredService<IRefreshGrantStore>()
+            .ListByUserAsync(new JsonWebToken(tokens.AccessToken).Subject));
+
+        Assert.Equal("my-script/1.0", row.UserAgent);
+        Assert.Equal(row.CreatedAt, row.LastRefreshedAt);
+        Assert.NotEqual(new JsonWebToken(tokens.AccessToken).GetClaim("sid").Value, row.Handle.Value);
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public async Task ApiMeCostsNoRedisCommandOrExactlyOneWithCheckRevocation(bool checkRevocation, int perRequest)
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Tokens:CheckRevocation"] = checkRevocation ? "true" : "false" });
+        var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("budget");
+        var api = pair.App.CreateApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(tokens.AccessToken)).StatusCode); // warm
+        const int requests = 20;
+        await pair.Redis.ResetStatsAsync();
+
+        for (var i = 0; i < requests; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(tokens.AccessToken)).StatusCode);
+        }
+
+        var calls = (await pair.Redis.CommandCallsAsync()).Where(c => !NotRequestPath.Contains(c.Key)).ToDictionary();
+        Assert.Equal(perRequest == 0 ? [] : new Dictionary<string, long> { ["exists"] = requests }, calls);
+    }
+
+    [Fact]
+    public async Task AGrantUnusedForTheIdleLifetimeEndsAndOneRefreshedOftenEndsAtTheAbsoluteLifetime()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?>
+        {
+            ["Tokens:RefreshIdleLifetime"] = "00:00:02",
+            ["Tokens:RefreshAbsoluteLifetime"] = "00:00:04",
+        });
+        var (email, idle) = await pair.App.RegisterAndGetTokensAsync("lifetimes");
+        var busy = await TokenClient.ReadPairAsync(await pair.App.CreateApiClient().RequestTokenAsync(email));
+        var api = pair.App.CreateApiClient();
+        var refreshes = new List<HttpStatusCode>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            var response = await api.RefreshAsync(busy.RefreshToken);
+            refreshes.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                busy = await TokenClient.ReadPairAsync(response);
+            }
+        }
+
+        var idleAfterwards = await api.RefreshAsync(idle.RefreshToken);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var busyPastAbsolute = await api.RefreshAsync(busy.RefreshToken);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], refreshes);
+        await TokenClient.AssertProblemAsync(idleAfterwards, HttpStatusCode.Unauthorized);
+        await TokenClient.AssertProblemAsync(busyPastAbsolute, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task WithoutRedisTheInProcessStoreKeepsTheSameFlow()
+    {
+        await using var app = new SessionAuthApplication(redisConnectionString: null);
+        var (_, tokens) = await app.RegisterAndGetTokensAsync("inprocess");
+        var api = app.CreateApiClient();
+
+        var next = await TokenClient.ReadPairAsync(await api.RefreshAsync(tokens.RefreshToken));
+        var reuse = await api.RefreshAsync(tokens.RefreshToken);
+
+        Assert.Equal("in-process", app.Services.GetRequiredService<IRefreshGrantStore>().Name);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(next.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RefreshAsync(next.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task WhenRedisIsAwayTheApiAnswers503ProblemWithRetryAfterNot500()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Redis:OperationTimeout"] = "00:00:01" });
+        var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("outage");
+        await pair.Redis.StopAsync();
+
+        var response = await pair.App.CreateApiClient().RefreshAsync(tokens.RefreshToken);
+
+        await TokenClient.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+}
