@@ -126,7 +126,7 @@ internal static class TokensExtensions
             .WithMetadata(new RateLimitBucket(AppRoutes.Login));
         api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous();
         api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous();
-        api.MapGet("/me", TokenEndpoints.Me);
+        api.MapMethods("/me", [HttpMethods.Get, HttpMethods.Head], TokenEndpoints.Me);
 
         // Any other method on these routes: 405 with Allow, as problem details. Routing prefers the
         // endpoints above (they name their method and content type), so these catch only what nothing

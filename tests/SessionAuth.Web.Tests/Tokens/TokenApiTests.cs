@@ -310,6 +310,41 @@ public sealed class TokenApiTests(RedisAppFixture fixture) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task HeadOfApiMeIsAnsweredLikeGet()
+    {
+        var (_, pair) = await App.RegisterAndGetTokensAsync();
+        var request = new HttpRequestMessage(HttpMethod.Head, "/api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", pair.AccessToken);
+
+        var response = await App.CreateApiClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListedOriginsGetCorsForTheApiAndOthersDoNot()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Api:AllowedOrigins:0"] = "https://app.example.com" });
+        var api = pair.App.CreateApiClient();
+
+        var allowed = await api.SendAsync(Preflight("https://app.example.com"));
+        var other = await api.SendAsync(Preflight("https://evil.example"));
+
+        Assert.Equal("https://app.example.com", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(allowed.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/me");
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        return preflight;
+    }
+
+    [Fact]
     public async Task WithHs256TheKeySetIsEmpty()
     {
         var response = await App.CreateApiClient().GetAsync("/.well-known/jwks.json");

@@ -166,3 +166,48 @@ public sealed class TokenRevocationTests
         Assert.NotNull(response.Headers.RetryAfter);
     }
 }
+
+/// <summary>The hook the activity log hangs on: it hears a grant begin and a reused refresh token.</summary>
+public sealed class TokenGrantObserverTests
+{
+    private sealed class RecordingObserver : ITokenGrantObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public Task GrantCreatedAsync(string userId, GrantHandle handle, string? clientIp, string? userAgent, CancellationToken cancellationToken)
+        {
+            lock (Events)
+            {
+                Events.Add($"created {userId} {handle.Value}");
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task RefreshTokenReusedAsync(string userId, GrantHandle handle, string? clientIp, string? userAgent, CancellationToken cancellationToken)
+        {
+            lock (Events)
+            {
+                Events.Add($"reused {userId} {handle.Value}");
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task ObserversHearTheGrantBeginAndTheReuseThatEndedIt()
+    {
+        var observer = new RecordingObserver();
+        await using var pair = await RedisAppPair.StartAsync(configureServices: services => services.AddSingleton<ITokenGrantObserver>(observer));
+        var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("observed");
+        var api = pair.App.CreateApiClient();
+        await TokenClient.ReadPairAsync(await api.RefreshAsync(tokens.RefreshToken));
+
+        await api.RefreshAsync(tokens.RefreshToken);
+
+        var userId = new JsonWebToken(tokens.AccessToken).Subject;
+        var handle = Assert.Single(observer.Events, e => e.StartsWith("created", StringComparison.Ordinal)).Split(' ')[2];
+        Assert.Equal([$"created {userId} {handle}", $"reused {userId} {handle}"], observer.Events);
+    }
+}
