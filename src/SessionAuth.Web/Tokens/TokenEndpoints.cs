@@ -30,6 +30,8 @@ internal static class TokenEndpoints
     public const string InvalidCredentials = "Invalid email or password.";
     public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
 
+    private const string LogCategory = "SessionAuth.Web.Tokens.TokenEndpoints";
+
     // The form's limits (Login's InputModel): longer input is a 400, never a hash of a megabyte.
     private const int MaxEmailLength = 256;
     private const int MaxPasswordLength = 128;
@@ -43,7 +45,7 @@ internal static class TokenEndpoints
         AccessTokenIssuer issuer,
         TimeProvider time,
         IEnumerable<ITokenGrantObserver> observers,
-        ILogger<TokenRequest> logger)
+        ILoggerFactory logging)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body?.Email))
@@ -70,6 +72,7 @@ internal static class TokenEndpoints
         }
 
         var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        var logger = logging.CreateLogger(LogCategory);
         var user = await credentials.CheckAsync(body!.Email!, body.Password!, clientIp, context.RequestAborted);
         if (user is null)
         {
@@ -94,7 +97,7 @@ internal static class TokenEndpoints
         IRefreshGrantStore grants,
         AccessTokenIssuer issuer,
         IEnumerable<ITokenGrantObserver> observers,
-        ILogger<RefreshTokenRequest> logger)
+        ILoggerFactory logging)
     {
         if (string.IsNullOrEmpty(body?.RefreshToken))
         {
@@ -102,6 +105,7 @@ internal static class TokenEndpoints
         }
 
         var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        var logger = logging.CreateLogger(LogCategory);
         if (!RefreshToken.TryParse(body.RefreshToken, out var presented))
         {
             TokensLog.RefreshRefused(logger, clientIp);
@@ -140,7 +144,7 @@ internal static class TokenEndpoints
         RefreshTokenRequest? body,
         HttpContext context,
         IRefreshGrantStore grants,
-        ILogger<RefreshTokenRequest> logger)
+        ILoggerFactory logging)
     {
         if (string.IsNullOrEmpty(body?.RefreshToken))
         {
@@ -149,7 +153,7 @@ internal static class TokenEndpoints
 
         if (RefreshToken.TryParse(body.RefreshToken, out var token) && await grants.RevokeAsync(token, context.RequestAborted))
         {
-            TokensLog.GrantRevoked(logger, token.Handle.Value, context.Connection.RemoteIpAddress?.ToString());
+            TokensLog.GrantRevoked(logging.CreateLogger(LogCategory), token.Handle.Value, context.Connection.RemoteIpAddress?.ToString());
         }
 
         return TypedResults.NoContent();
