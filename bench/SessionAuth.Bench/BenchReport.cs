@@ -106,6 +106,10 @@ internal sealed class BenchReport(BenchProfile profile)
                 Math.Round(serverCommands.PerRequest, 2) == 1.00, Smoke: true),
             new("Redis commands per authenticated request on /Dashboard, server session", CommandText(serverDashboardCommands), "= 1.00",
                 Math.Round(serverDashboardCommands.PerRequest, 2) == 1.00, Smoke: true),
+            new("Redis commands per request, GET /api/me with a bearer token, stateless validation", CommandText(Commands[BenchRun.ApiKey]), "= 0.00",
+                Math.Round(Commands[BenchRun.ApiKey].PerRequest, 2) == 0.00, Smoke: true),
+            new("Redis commands per request, GET /api/me with a bearer token, Tokens:CheckRevocation=true", CommandText(Commands[BenchRun.ApiRevocationKey]), "= 1.00",
+                Math.Round(Commands[BenchRun.ApiRevocationKey].PerRequest, 2) == 1.00, Smoke: true),
             new("Redis commands per authenticated request, distributed session", CommandText(distributedCommands), "≥ 2 (expected)",
                 distributedCommands.PerRequest >= 2),
             new("Redis commands per authenticated request, stateless cookie", CommandText(Commands["stateless"]), "—", null),
@@ -215,6 +219,28 @@ internal sealed class BenchReport(BenchProfile profile)
         {
             text.AppendLine(Invariant(
                 $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | | | |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine(Invariant(
+            $"Token API: `GET {BenchRun.ApiMePath}` with `Authorization: Bearer`, each request with the next of {profile.Users} access tokens from `POST {BenchRun.TokenPath}`, in the same rounds. Stateless validation is the server-session app above (the default); the grant lookup is one more copy of it with `Tokens:CheckRevocation=true`."));
+        text.AppendLine();
+        text.AppendLine("| `GET /api/me` (bearer token) | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server | Redis commands / request |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var key in new[] { BenchRun.ApiKey, BenchRun.ApiRevocationKey })
+        {
+            text.AppendLine(Invariant(
+                $"| {Labels[key]} | {Median(key, r => r.RequestsPerSecond):N0} | {Median(key, r => r.P50Ms):0.00} | {Median(key, r => r.P99Ms):0.00} | {Median(key, r => r.AppCpuUs):0} | {Median(key, r => r.RedisCpuUs):0.0} | {CommandText(Commands[key])} |"));
+        }
+
+        foreach (var (a, b, label) in new[]
+        {
+            (BenchRun.ApiRevocationKey, BenchRun.ApiKey, "Ratio: CheckRevocation ÷ stateless validation"),
+            (BenchRun.ApiKey, "server", "Ratio: /api/me stateless ÷ the probe with a server session (cookie)"),
+        })
+        {
+            text.AppendLine(Invariant(
+                $"| {label} | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | | |"));
         }
 
         text.AppendLine();

@@ -9,8 +9,11 @@ using StackExchange.Redis;
 
 namespace SessionAuth.Bench;
 
-/// <summary>One server under load: a copy of the app in one mode or a Node peer, the Redis it uses and its signed-in cookies.</summary>
-internal sealed record Slot(string Key, string Label, IServerProcess App, RedisProcess Redis, string CookieFile);
+/// <summary>
+/// One server under load: a copy of the app in one mode or a Node peer, the Redis it uses and its
+/// signed-in credentials, one header value a line (Cookie, or Authorization for the token API).
+/// </summary>
+internal sealed record Slot(string Key, string Label, IServerProcess App, RedisProcess Redis, string CookieFile, string Header = "Cookie");
 
 /// <summary>One page of one slot that wrk loads; its key names its column in the report.</summary>
 internal sealed record Target(string Key, Slot Slot, string Path);
@@ -76,9 +79,27 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         ["Sessions:SecureCookies"] = "false",
         ["Sessions:CookieName"] = CookieName,
         ["AccountEndpoints:PermitLimit"] = "1000000",
+        // The bench's access tokens outlive the whole run.
+        ["Tokens:AccessTokenLifetime"] = "01:00:00",
+        ["Tokens:CheckRevocation"] = "false",
         ["Hosting:InstanceName"] = $"bench-{instance}",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Production refuses to start without a token signing key.
+        ["Tokens:SigningKey"] = TokenSigningKey,
     };
+
+    private static readonly string TokenSigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// The bench's own store calls (the fill, the revoke timing) wait longer for Redis than the app's 1 s:
+    /// on a machine busy with builds, a thousand pipelined writes can take longer, and that is no result.
+    /// </summary>
+    private Dictionary<string, string> ServicesSettings(RedisProcess redis, string instance)
+    {
+        var settings = AppSettings(redis, instance);
+        settings["Redis:OperationTimeout"] = "00:00:10";
+        return settings;
+    }
 
     private async Task<BenchReport> RunCoreAsync(CancellationToken cancellationToken)
     {
@@ -89,16 +110,17 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         report.RedisVersion = await redisMain.VersionAsync();
 
         // The app's own start-up migrates the database once, before the instances start side by side.
-        await using var servicesMain = AppServices.Start(AppSettings(redisMain, "services"));
-        await using var servicesLarge = AppServices.Start(AppSettings(redisLarge, "services-large"));
+        await using var servicesMain = AppServices.Start(ServicesSettings(redisMain, "services"));
+        await using var servicesLarge = AppServices.Start(ServicesSettings(redisLarge, "services-large"));
 
         Step("Starting the app (Release, Production) once per mode, and once more on the large Redis");
         var apps = await Task.WhenAll(
             StartAppAsync("server-session", AuthMode.ServerSession, redisMain, cancellationToken),
             StartAppAsync("stateless-cookie", AuthMode.StatelessCookie, redisMain, cancellationToken),
             StartAppAsync("distributed-session", AuthMode.DistributedSession, redisMain, cancellationToken),
-            StartAppAsync("server-session-large", AuthMode.ServerSession, redisLarge, cancellationToken));
-        var (server, stateless, distributed, serverLarge) = (apps[0], apps[1], apps[2], apps[3]);
+            StartAppAsync("server-session-large", AuthMode.ServerSession, redisLarge, cancellationToken),
+            StartAppAsync("api-revocation", AuthMode.ServerSession, redisMain, cancellationToken, checkRevocation: true));
+        var (server, stateless, distributed, serverLarge, apiRevocation) = (apps[0], apps[1], apps[2], apps[3], apps[4]);
 
         Step($"Registering {profile.Users} users and one with {RoleCount} roles through the form");
         var emails = Enumerable.Range(1, profile.Users).Select(i => $"bench-user-{i:00}@bench.example").ToList();
@@ -146,6 +168,9 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
 
         var peerSlots = await StartPeersAsync(report, redisMain, emails, cancellationToken);
 
+        Step("Getting a bearer token for every user through POST /api/auth/token, without and with Tokens:CheckRevocation");
+        var apiSlots = await StartApiSlotsAsync(server, apiRevocation, redisMain, emails, cancellationToken);
+
         var everyone = await Task.WhenAll(emails.Append(rolesEmail).Select(servicesMain.UserIdAsync));
         var firstSessions = await servicesMain.Store.ListByUserAsync(everyone[0], cancellationToken);
         var template = (firstSessions.Count > 0 ? firstSessions[0].Record : null)
@@ -168,13 +193,14 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         var targets = slots.Select(s => new Target(s.Key, s, ProbePage.Path))
             .Concat(slots.Where(s => s.Key != "server-large").Select(s => new Target(s.Key + DashboardSuffix, s, AppRoutes.Dashboard)))
             .Concat(peerSlots.Select(s => new Target(s.Key + DashboardSuffix, s, PeerProcess.DashboardPath)))
+            .Concat(apiSlots.Select(s => new Target(s.Key, s, ApiMePath)))
             .ToList();
         await MeasurePageBytesAsync(report, targets.Where(t => t.Key.EndsWith(DashboardSuffix, StringComparison.Ordinal)), cancellationToken);
         var wrk = new Wrk(children, Path.Combine(AppContext.BaseDirectory, "rotate-cookies.lua"), profile.Threads, profile.Connections);
         Step($"Warming up each mode and page for {profile.Warmup.TotalSeconds:0} s");
         foreach (var target in targets)
         {
-            await wrk.RunAsync(target.Slot.App.BaseUrl + target.Path, target.Slot.CookieFile, profile.Warmup, cancellationToken);
+            await wrk.RunAsync(target.Slot.App.BaseUrl + target.Path, target.Slot.CookieFile, profile.Warmup, cancellationToken, target.Slot.Header);
         }
 
         for (var round = 0; round < profile.Rounds; round++)
@@ -187,7 +213,7 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             {
                 var slot = target.Slot;
                 var (appCpu, redisCpu) = (slot.App.CpuTime, slot.Redis.CpuTime);
-                var result = await wrk.RunAsync(slot.App.BaseUrl + target.Path, slot.CookieFile, profile.Duration, cancellationToken);
+                var result = await wrk.RunAsync(slot.App.BaseUrl + target.Path, slot.CookieFile, profile.Duration, cancellationToken, slot.Header);
                 result = result with
                 {
                     AppCpuUs = (slot.App.CpuTime - appCpu).TotalMicroseconds / result.Requests,
@@ -211,14 +237,19 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             await ExpectPeerPagesAsync(slot, emails.Take(1).ToList(), cancellationToken);
         }
 
-        report.Labels = slots.Concat(peerSlots).ToDictionary(s => s.Key, s => s.Label);
+        foreach (var slot in apiSlots)
+        {
+            await ExpectApiAsync(slot, emails.Take(1).ToList(), cancellationToken);
+        }
+
+        report.Labels = slots.Concat(peerSlots).Concat(apiSlots).ToDictionary(s => s.Key, s => s.Label);
         report.Wrk = $"wrk -t{wrk.Threads} -c{wrk.Connections} -d{profile.Duration.TotalSeconds:0}s --latency";
 
         Step($"Counting Redis commands over {profile.CountedRequests:N0} authenticated requests per mode and page");
         foreach (var target in targets.Where(t => t.Slot.Key != "server-large"))
         {
             report.Commands[target.Key] = await CommandCounter.CountAsync(
-                _http, target.Slot.App, target.Path, target.Slot.Redis, File.ReadAllLines(target.Slot.CookieFile), profile.CountedRequests, cancellationToken);
+                _http, target.Slot.App, target.Path, target.Slot.Redis, File.ReadAllLines(target.Slot.CookieFile), profile.CountedRequests, cancellationToken, target.Slot.Header);
         }
 
         Step("Measuring Redis memory per session");
@@ -241,9 +272,11 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         return report;
     }
 
-    private async Task<AppProcess> StartAppAsync(string name, AuthMode mode, RedisProcess redis, CancellationToken cancellationToken)
+    private async Task<AppProcess> StartAppAsync(string name, AuthMode mode, RedisProcess redis, CancellationToken cancellationToken, bool checkRevocation = false)
     {
-        var app = AppProcess.Start(children, name, mode, _work, AppSettings(redis, name), out var ready);
+        var settings = AppSettings(redis, name);
+        settings["Tokens:CheckRevocation"] = checkRevocation ? "true" : "false";
+        var app = AppProcess.Start(children, name, mode, _work, settings, out var ready);
         await ready(cancellationToken);
         return app;
     }
@@ -400,7 +433,8 @@ internal static class CommandCounter
         ["info", "ping", "echo", "client", "cluster", "config", "subscribe", "hello", "command", "select", "role", "sentinel", "memory"];
 
     public static async Task<CommandCount> CountAsync(
-        HttpClient http, IServerProcess app, string path, RedisProcess redis, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken)
+        HttpClient http, IServerProcess app, string path, RedisProcess redis, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken,
+        string header = "Cookie")
     {
         var next = -1;
         var before = await SettledCallsAsync(redis, cancellationToken);
@@ -410,7 +444,7 @@ internal static class CommandCounter
                 for (var i = Interlocked.Increment(ref next); i < requests; i = Interlocked.Increment(ref next))
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.BaseUrl + path));
-                    request.Headers.TryAddWithoutValidation("Cookie", cookies[i % cookies.Count]);
+                    request.Headers.TryAddWithoutValidation(header, cookies[i % cookies.Count]);
                     using var response = await http.SendAsync(request, ct);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {

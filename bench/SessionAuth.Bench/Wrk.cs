@@ -14,19 +14,20 @@ internal sealed record WrkResult(long Requests, double RequestsPerSecond, double
     public double RedisCpuUs { get; init; }
 }
 
-/// <summary>Drives load with wrk (Debian's package), rotating the Cookie header over signed-in sessions.</summary>
+/// <summary>Drives load with wrk (Debian's package), rotating the Cookie (or Authorization) header over signed-in sessions.</summary>
 internal sealed partial class Wrk(ChildProcesses children, string scriptPath, int threads, int connections)
 {
     public int Threads => threads;
 
     public int Connections => connections;
 
-    public async Task<WrkResult> RunAsync(string url, string cookieFile, TimeSpan duration, CancellationToken cancellationToken)
+    /// <param name="header">The header each line of <paramref name="cookieFile"/> is the value of: Cookie, or Authorization for the token API.</param>
+    public async Task<WrkResult> RunAsync(string url, string cookieFile, TimeSpan duration, CancellationToken cancellationToken, string header = "Cookie")
     {
         var process = children.StartProgram("wrk",
         [
             "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-            "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "5s", "--latency", "-s", scriptPath, url, "--", cookieFile,
+            "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "5s", "--latency", "-s", scriptPath, url, "--", cookieFile, header,
         ], "wrk");
 
         using (process)

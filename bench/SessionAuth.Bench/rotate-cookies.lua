@@ -1,10 +1,15 @@
 -- wrk script of SessionAuth.Bench: every request carries the next signed-in session's Cookie
--- header from the file named after "--" (one header value a line), and the run ends with one
+-- header from the file named after "--" (one header value a line; the second argument, when given,
+-- names another header: Authorization for the token API's bearer tokens), and the run ends with one
 -- machine-readable line that the bench parses.
 local cookies = {}
 local index = 0
+local header = "Cookie"
 
 function init(args)
+  if args[2] ~= nil and #args[2] > 0 then
+    header = args[2]
+  end
   for line in io.lines(args[1]) do
     if #line > 0 then
       cookies[#cookies + 1] = line
@@ -18,7 +23,7 @@ end
 
 function request()
   index = index % #cookies + 1
-  return wrk.format(nil, nil, { ["Cookie"] = cookies[index] })
+  return wrk.format(nil, nil, { [header] = cookies[index] })
 end
 
 function done(summary, latency, requests)

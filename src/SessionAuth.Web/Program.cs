@@ -3,6 +3,7 @@ using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 try
@@ -11,6 +12,7 @@ try
     builder.AddAccounts();
     builder.AddActivityLog();
     builder.AddServerSessions();
+    builder.AddTokens();
     builder.AddSessionAuthPages();
 
     var app = builder.Build();
@@ -21,6 +23,8 @@ try
     app.UseHostingPipeline();
     // Everything below reads the endpoint routing chose, so limits follow the page, not the path string.
     app.UseRouting();
+    // API errors as problem details, and CORS for /api, from here on (both read the endpoint).
+    app.UseTokenApi();
     app.UseHttpsRequirement();
     // Static files answer before authentication, so a stylesheet never costs a session lookup.
     app.UseStaticFiles();
@@ -30,6 +34,7 @@ try
 
     app.MapRazorPages();
     app.MapHealth();
+    app.MapTokenApi();
 
     // Last before serving: the pipeline above reads settings too, and a bad one must stop the app
     // before it touches the database.

@@ -44,6 +44,7 @@ internal static class AccountsExtensions
         // It hashes and verifies the NFC form of every password (NfcPasswordHasher).
         builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, NfcPasswordHasher>();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
+        builder.Services.AddScoped<PasswordSignInCheck>();
         // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.
         builder.Services.AddSingleton(services => new EmailFingerprint(services.GetRequiredService<Sessions.SessionCookieProtector>()));
 

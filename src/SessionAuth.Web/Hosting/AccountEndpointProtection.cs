@@ -33,6 +33,7 @@ internal static class AccountEndpointProtection
                 pages.Conventions.AddPageApplicationModelConvention(route, page =>
                 {
                     page.EndpointMetadata.Add(new EnableRateLimitingAttribute(AccountEndpointOptions.RateLimitPolicy));
+                    page.EndpointMetadata.Add(new RateLimitBucket(route));
                     // Read by the routing middleware (server limit) and by RequestBodyLimit (refusal before reading).
                     page.EndpointMetadata.Add(new RequestSizeLimitAttribute(maxBytes));
                     page.EndpointMetadata.Add(new RequestFormLimitsAttribute
@@ -55,8 +56,9 @@ internal static class AccountEndpointProtection
                 // Only submissions are limited: reading the form costs no password check.
                 HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter(
-                        // Each form counts on its own: signing in after registering is not a second strike.
-                        $"{ClientKey(context.Connection.RemoteIpAddress)}|{context.GetEndpoint()?.DisplayName}",
+                        // Each form counts on its own: signing in after registering is not a second strike. The
+                        // token endpoint names the login form's bucket (RateLimitBucket): one budget for both.
+                        $"{ClientKey(context.Connection.RemoteIpAddress)}|{context.GetEndpoint()?.Metadata.GetMetadata<RateLimitBucket>()?.Name ?? context.GetEndpoint()?.DisplayName}",
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = settings.PermitLimit,

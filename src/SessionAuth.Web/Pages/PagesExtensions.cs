@@ -17,6 +17,8 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // The demo signs in through the token API, not the cookie: anyone may open it.
+            .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // A method a page has no handler for is 405, not a run of the page without its model.
             .ConfigureFilter(new AllowedMethodsFilter()));
 

@@ -17,11 +17,14 @@ namespace SessionAuth.Browser.Tests.Infrastructure;
 public sealed class KestrelApplication : WebApplicationFactory<Program>
 {
     private readonly string _redisConnectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly X509Certificate2 _certificate = TestCertificate.Create();
 
-    public KestrelApplication(string redisConnectionString)
+    /// <param name="settings">Configuration on top of the test host's ("Section:Key" names), for a test that needs its own.</param>
+    public KestrelApplication(string redisConnectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         _redisConnectionString = redisConnectionString;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_certificate)));
     }
 
@@ -41,6 +44,10 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         TestHost.Configure(builder, DatabasePath, _redisConnectionString);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

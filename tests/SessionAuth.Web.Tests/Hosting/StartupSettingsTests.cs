@@ -123,6 +123,7 @@ public sealed class StartupSettingsTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__Accounts"] = $"Data Source={database}";
         start.Environment["ConnectionStrings__Redis"] = "";
+        start.Environment["Tokens__SigningKey"] = TestHost.TokenSigningKey;
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -9,6 +9,9 @@ namespace SessionAuth.Web.Tests.Infrastructure;
 /// </summary>
 public static class TestHost
 {
+    /// <summary>The tests' HS256 token signing key (outside Development the app refuses to start without one).</summary>
+    public const string TokenSigningKey = "dGVzdHMtb25seSB0b2tlbiBzaWduaW5nIGtleSwgMzIrIGJ5dGVzIGxvbmc=";
+
     public static string NewDatabasePath(string purpose) =>
         Path.Combine(Path.GetTempPath(), $"sessionauth-{purpose}-{Guid.NewGuid():N}.db");
 
@@ -23,6 +26,7 @@ public static class TestHost
         });
         builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={databasePath}");
         builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
+        builder.UseSetting("Tokens:SigningKey", TokenSigningKey);
     }
 
     public static void DeleteDatabase(string databasePath)

@@ -12,8 +12,7 @@ namespace SessionAuth.Web.Pages.Account;
 public sealed class LoginModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
-    DecoyPasswordCheck decoy,
-    EmailFingerprint fingerprint,
+    PasswordSignInCheck credentials,
     ActivityLog activity,
     ILogger<LoginModel> logger) : PageModel
 {
@@ -89,40 +88,12 @@ public sealed class LoginModel(
             return Page();
         }
 
-        var users = signInManager.UserManager;
         var clientIp = HttpContext.Connection.RemoteIpAddress?.ToString();
-        var user = await users.FindByEmailAsync(Input.Email);
-        if (user is null || await users.IsLockedOutAsync(user))
+        // The same check as the token endpoint: one lockout counter, the same decoy work, the same log events.
+        var user = await credentials.CheckAsync(Input.Email, Input.Password, HttpContext, HttpContext.RequestAborted);
+        if (user is null)
         {
-            // Unknown email and locked account do the same work as a wrong password, and read the same.
-            decoy.Verify(Input.Password);
-            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, user is null ? "unknown email" : "locked out");
-            if (user is not null)
-            {
-                await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, HttpContext, "account locked");
-            }
-
             return InvalidCredentialsPage();
-        }
-
-        var hashBefore = user.PasswordHash;
-        var result = await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, "wrong password");
-            await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, HttpContext, "wrong password");
-            if (result.IsLockedOut)
-            {
-                AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
-                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
-            }
-
-            return InvalidCredentialsPage();
-        }
-
-        if (!string.Equals(hashBefore, user.PasswordHash, StringComparison.Ordinal))
-        {
-            AccountsLog.PasswordHashUpgraded(logger, user.Id);
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Identity;
+using SessionAuth.Web.Accounts.Activity;
+
+namespace SessionAuth.Web.Accounts;
+
+/// <summary>
+/// The credential check shared by the login form and the token endpoint, so both count toward the
+/// same lockout, do the same work for an unknown email, a wrong password and a locked account (decoy
+/// hashing: response times do not tell which accounts exist), and log the same security events and
+/// activity rows (a failure is recorded for a known email only).
+/// Returns the user when the password is right and the account is not locked, else null.
+/// </summary>
+public sealed class PasswordSignInCheck(
+    SignInManager<ApplicationUser> signInManager,
+    DecoyPasswordCheck decoy,
+    EmailFingerprint fingerprint,
+    ActivityLog activity,
+    ILogger<PasswordSignInCheck> logger)
+{
+    public async Task<ApplicationUser?> CheckAsync(string email, string password, HttpContext http, CancellationToken cancellationToken)
+    {
+        var clientIp = http.Connection.RemoteIpAddress?.ToString();
+        var users = signInManager.UserManager;
+        var user = await users.FindByEmailAsync(email);
+        if (user is null || await users.IsLockedOutAsync(user))
+        {
+            // Unknown email and locked account do the same work as a wrong password, and read the same.
+            decoy.Verify(password);
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, user is null ? "unknown email" : "locked out");
+            if (user is not null)
+            {
+                await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, http, "account locked");
+            }
+
+            return null;
+        }
+
+        var hashBefore = user.PasswordHash;
+        var result = await signInManager.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, "wrong password");
+            await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, http, "wrong password");
+            if (result.IsLockedOut)
+            {
+                AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
+                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, http);
+            }
+
+            return null;
+        }
+
+        if (!string.Equals(hashBefore, user.PasswordHash, StringComparison.Ordinal))
+        {
+            AccountsLog.PasswordHashUpgraded(logger, user.Id);
+        }
+
+        return user;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using SessionAuth.Web.Accounts;
+
+namespace SessionAuth.Web.Tokens;
+
+public sealed record TokenRequest(
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("password")] string? Password);
+
+public sealed record RefreshTokenRequest([property: JsonPropertyName("refresh_token")] string? RefreshToken);
+
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);
+
+public sealed record MeResponse(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("userName")] string? UserName,
+    [property: JsonPropertyName("roles")] string[] Roles);
+
+/// <summary>The handlers of /api (mapped by <see cref="TokensExtensions.MapTokenApi"/>).</summary>
+internal static class TokenEndpoints
+{
+    /// <summary>The same words as the login form, for unknown email, wrong password and locked account alike.</summary>
+    public const string InvalidCredentials = "Invalid email or password.";
+    public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
+
+    private const string LogCategory = "SessionAuth.Web.Tokens.TokenEndpoints";
+
+    // The form's limits (Login's InputModel): longer input is a 400, never a hash of a megabyte.
+    private const int MaxEmailLength = 256;
+    private const int MaxPasswordLength = 128;
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueAsync(
+        TokenRequest? body,
+        HttpContext context,
+        PasswordSignInCheck credentials,
+        UserManager<ApplicationUser> users,
+        IRefreshGrantStore grants,
+        AccessTokenIssuer issuer,
+        TimeProvider time,
+        IEnumerable<ITokenGrantObserver> observers,
+        ILoggerFactory logging)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body?.Email))
+        {
+            errors["email"] = ["Enter your email address."];
+        }
+        else if (body.Email.Length > MaxEmailLength)
+        {
+            errors["email"] = ["An email address has at most 256 characters."];
+        }
+
+        if (string.IsNullOrEmpty(body?.Password))
+        {
+            errors["password"] = ["Enter your password."];
+        }
+        else if (body.Password.Length > MaxPasswordLength)
+        {
+            errors["password"] = ["A password has at most 128 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        var logger = logging.CreateLogger(LogCategory);
+        var user = await credentials.CheckAsync(body!.Email!, body.Password!, context, context.RequestAborted);
+        if (user is null)
+        {
+            return Unauthorized(context, InvalidCredentials);
+        }
+
+        var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, time.GetUtcNow(), clientIp, UserAgent(context));
+        var refreshToken = await grants.CreateAsync(grant, context.RequestAborted);
+        TokensLog.TokenIssued(logger, user.Id, clientIp, grant.Handle.Value);
+        foreach (var observer in observers)
+        {
+            await observer.GrantCreatedAsync(user.Id, grant.Handle, clientIp, grant.UserAgent, context.RequestAborted);
+        }
+
+        return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await users.GetRolesAsync(user), grant.Id), refreshToken, context));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> RefreshAsync(
+        RefreshTokenRequest? body,
+        HttpContext context,
+        UserManager<ApplicationUser> users,
+        IRefreshGrantStore grants,
+        AccessTokenIssuer issuer,
+        IEnumerable<ITokenGrantObserver> observers,
+        ILoggerFactory logging)
+    {
+        if (string.IsNullOrEmpty(body?.RefreshToken))
+        {
+            return MissingRefreshToken();
+        }
+
+        var clientIp = context.Connection.RemoteIpAddress?.ToString();
+        var logger = logging.CreateLogger(LogCategory);
+        if (!RefreshToken.TryParse(body.RefreshToken, out var presented))
+        {
+            TokensLog.RefreshRefused(logger, clientIp);
+            return Unauthorized(context, RefusedRefreshToken);
+        }
+
+        var result = await grants.RotateAsync(presented, context.RequestAborted);
+        switch (result.Outcome)
+        {
+            case RefreshOutcome.Reused:
+                TokensLog.RefreshTokenReused(logger, result.UserId!, clientIp, presented.Handle.Value);
+                foreach (var observer in observers)
+                {
+                    await observer.RefreshTokenReusedAsync(result.UserId!, presented.Handle, clientIp, UserAgent(context), context.RequestAborted);
+                }
+
+                return Unauthorized(context, RefusedRefreshToken);
+            case RefreshOutcome.Rotated:
+                // Fresh from the database: a deleted account's grant ends here, and roles are current.
+                var user = await users.FindByIdAsync(result.UserId!);
+                if (user is null)
+                {
+                    await grants.RevokeAsync(result.Token!.Value, context.RequestAborted);
+                    return Unauthorized(context, RefusedRefreshToken);
+                }
+
+                return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await users.GetRolesAsync(user), result.GrantId!), result.Token!.Value, context));
+            default:
+                TokensLog.RefreshRefused(logger, clientIp);
+                return Unauthorized(context, RefusedRefreshToken);
+        }
+    }
+
+    /// <summary>RFC 7009: an unknown or already ended token is no error, so the answer says nothing about it.</summary>
+    public static async Task<Results<NoContent, ValidationProblem>> RevokeAsync(
+        RefreshTokenRequest? body,
+        HttpContext context,
+        IRefreshGrantStore grants,
+        ILoggerFactory logging)
+    {
+        if (string.IsNullOrEmpty(body?.RefreshToken))
+        {
+            return MissingRefreshToken();
+        }
+
+        if (RefreshToken.TryParse(body.RefreshToken, out var token) && await grants.RevokeAsync(token, context.RequestAborted))
+        {
+            TokensLog.GrantRevoked(logging.CreateLogger(LogCategory), token.Handle.Value, context.Connection.RemoteIpAddress?.ToString());
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Read from the token's claims alone: no database, no Redis (unless Tokens:CheckRevocation).</summary>
+    public static Ok<MeResponse> Me(HttpContext context)
+    {
+        var user = context.User;
+        return TypedResults.Ok(new MeResponse(
+            TokenClaims.Find(user, TokenClaims.Subject) ?? "",
+            TokenClaims.Find(user, TokenClaims.Email),
+            TokenClaims.Find(user, TokenClaims.Name),
+            user.FindAll(TokenClaims.Roles).Select(claim => claim.Value).ToArray()));
+    }
+
+    private static TokenResponse Pair(AccessTokenIssuer issuer, string accessToken, RefreshToken refreshToken, HttpContext context)
+    {
+        // Tokens are credentials: no cache keeps the response (RFC 6749 5.1).
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        return new TokenResponse(accessToken, "Bearer", (int)Math.Ceiling(issuer.Lifetime.TotalSeconds), refreshToken.Value);
+    }
+
+    private static ValidationProblem MissingRefreshToken() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["Send the refresh token."] });
+
+    private static ProblemHttpResult Unauthorized(HttpContext context, string detail)
+    {
+        // A 401 names its scheme (RFC 9110 15.5.2); the credentials refused here were not a bearer token.
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+    }
+
+    private static string? UserAgent(HttpContext context)
+    {
+        var agent = context.Request.Headers.UserAgent.ToString();
+        // Bounded: the device list shows a summary, and a megabyte header is no user agent.
+        return string.IsNullOrEmpty(agent) ? null : agent.Length > 512 ? agent[..512] : agent;
+    }
+}

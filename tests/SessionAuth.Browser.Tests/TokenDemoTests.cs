@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SessionAuth.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionAuth.Browser.Tests;
+
+/// <summary>/TokenDemo in Chromium: the token flow driven by the page's own script against the real API.</summary>
+[Collection(BrowserFixtureGroup.Name)]
+public sealed class TokenDemoTests(BrowserFixture fixture)
+{
+    private const string Password = "correct horse battery staple";
+
+    [Theory]
+    [InlineData(1280, 800, "desktop")]
+    [InlineData(390, 844, "phone")]
+    public async Task PersonGetsATokenSeesApiMeSeesItRefreshedRevokesItAndTheNextCallFails(int width, int height, string device)
+    {
+        var email = $"tia-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await using var app = StartApp();
+        await using var context = await NewContextAsync(app, new ViewportSize { Width = width, Height = height });
+        var page = await context.NewPageAsync();
+        var tokens = WatchIssuedTokens(page);
+        await RegisterAsync(page, email);
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Token demo" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/TokenDemo$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Token demo", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("token-why")).ToContainTextAsync("localStorage");
+        await Screenshots.SaveAsync(page, $"20-token-demo-{device}");
+
+        // A wrong password is refused, in words, in the alert region.
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Sign-in failed (HTTP 401): Invalid email or password.");
+
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
+
+        var me = page.GetByTestId("token-me");
+        await Expect(me).ToContainTextAsync(email);
+        await Expect(page.GetByTestId("token-status")).ToContainTextAsync("Signed in through the API");
+        await Expect(page.GetByTestId("token-expires")).ToContainTextAsync("UTC");
+        await Expect(page.GetByTestId("token-error")).ToBeHiddenAsync();
+        await Screenshots.SaveAsync(page, $"21-token-signed-in-{device}");
+
+        // The 2-second access token expires and the page refreshes it by itself.
+        await Expect(page.GetByTestId("token-refreshes")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("token-status")).ToContainTextAsync("Access token refreshed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call /api/me" }).ClickAsync();
+        await Expect(me).ToContainTextAsync(email);
+        await Expect(page.GetByTestId("token-error")).ToBeHiddenAsync();
+        await Screenshots.SaveAsync(page, $"22-token-refreshed-{device}");
+        Assert.True(tokens.Count >= 2, $"Expected the sign-in and at least one refresh to issue tokens; saw {tokens.Count}.");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("token-status")).ToContainTextAsync("Revoked");
+        var last = tokens[^1];
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call /api/me" }).ClickAsync();
+
+        await Expect(page.GetByTestId("token-error")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("token-error")).ToContainTextAsync("revoked");
+        await Expect(page.GetByTestId("token-error")).ToContainTextAsync("401");
+        await Expect(me).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Get a token" })).ToBeVisibleAsync();
+        await AssertNoHorizontalScrollAsync(page);
+        await Screenshots.SaveAsync(page, $"23-token-revoked-{device}");
+
+        // What the page saw fail, seen from outside: the grant's newest tokens are refused.
+        Assert.Equal(401, (await page.APIRequest.GetAsync("/api/me", new() { Headers = Bearer(last.Access) })).Status);
+        Assert.Equal(401, (await page.APIRequest.PostAsync("/api/auth/refresh", new() { DataObject = new { refresh_token = last.Refresh } })).Status);
+
+        // In memory only: nothing the page could have stored holds any token it was given.
+        var stored = await page.EvaluateAsync<string[]>(
+            "() => [localStorage.length, sessionStorage.length].map(String).concat(" +
+            "Object.values(localStorage), Object.values(sessionStorage), [document.cookie])");
+        Assert.Equal("0", stored[0]);
+        Assert.Equal("0", stored[1]);
+        var cookies = (await context.CookiesAsync()).Select(c => c.Value).ToList();
+        foreach (var (access, refresh) in tokens)
+        {
+            Assert.DoesNotContain(stored, s => s.Contains(access, StringComparison.Ordinal) || s.Contains(refresh, StringComparison.Ordinal));
+            Assert.DoesNotContain(cookies, c => c.Contains(access, StringComparison.Ordinal) || c.Contains(refresh, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task WithoutJavaScriptThePageSaysTheDemoNeedsItAndOffersNoForm()
+    {
+        await using var app = StartApp();
+        await using var context = await NewContextAsync(app, new ViewportSize { Width = 390, Height = 844 }, javaScriptEnabled: false);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/TokenDemo");
+
+        await Expect(page.GetByTestId("token-noscript")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("token-noscript")).ToContainTextAsync("This demo needs JavaScript");
+        await Expect(page.GetByLabel("Password", new() { Exact = true })).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Get a token" })).ToBeHiddenAsync();
+        await AssertNoHorizontalScrollAsync(page);
+        await Screenshots.SaveAsync(page, "24-token-demo-no-javascript");
+    }
+
+    /// <summary>
+    /// An app of this test's own: 2-second access tokens, so a refresh happens while the test watches,
+    /// and revocation checked on every API call, so a revoked grant's access token fails at once.
+    /// </summary>
+    private KestrelApplication StartApp()
+    {
+        var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
+        {
+            ["Tokens:AccessTokenLifetime"] = "00:00:02",
+            ["Tokens:CheckRevocation"] = "true",
+            ["Tokens:Algorithm"] = "HS256",
+            ["Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // Every refresh of a 2-second token is a request to the token endpoints.
+            ["AccountEndpoints:PermitLimit"] = "1000",
+        });
+        app.Start();
+        return app;
+    }
+
+    private Task<IBrowserContext> NewContextAsync(KestrelApplication app, ViewportSize viewport, bool javaScriptEnabled = true) =>
+        fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            IgnoreHTTPSErrors = true,
+            JavaScriptEnabled = javaScriptEnabled,
+            ViewportSize = viewport,
+        });
+
+    /// <summary>Every token pair the API hands the page (sign-in and refreshes), read off the wire.</summary>
+    private static List<(string Access, string Refresh)> WatchIssuedTokens(IPage page)
+    {
+        var tokens = new List<(string, string)>();
+        page.Response += async (_, response) =>
+        {
+            if (response.Status != 200 || !Regex.IsMatch(new Uri(response.Url).AbsolutePath, "^/api/auth/(token|refresh)$"))
+            {
+                return;
+            }
+
+            using var json = JsonDocument.Parse(await response.BodyAsync());
+            lock (tokens)
+            {
+                tokens.Add((json.RootElement.GetProperty("access_token").GetString()!, json.RootElement.GetProperty("refresh_token").GetString()!));
+            }
+        };
+        return tokens;
+    }
+
+    private static async Task RegisterAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+    }
+
+    private static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = "Bearer " + token };
+
+    private static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        Assert.True(widths[0] <= widths[1], $"/TokenDemo scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
+    }
+}
