@@ -114,8 +114,11 @@ public sealed class AccessTokenForgeryTests(RedisAppFixture hs256, Es256AppFixtu
         // Another service validates with the published key alone.
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(pair.AccessToken, new TokenValidationParameters
         {
-            ValidIssuer = "sessionauth", ValidAudience = "sessionauth-api", IssuerSigningKeys = jwks.Keys,
-            ValidAlgorithms = ["ES256"], ValidTypes = ["at+jwt"],
+            ValidIssuer = "sessionauth",
+            ValidAudience = "sessionauth-api",
+            IssuerSigningKeys = jwks.Keys,
+            ValidAlgorithms = ["ES256"],
+            ValidTypes = ["at+jwt"],
         });
         Assert.True(result.IsValid, result.Exception?.Message);
     }
@@ -211,7 +214,9 @@ public sealed class AccessTokenForgeryTests(RedisAppFixture hs256, Es256AppFixtu
             case "no exp":
                 var noExp = new JsonObject
                 {
-                    ["iss"] = "sessionauth", ["aud"] = "sessionauth-api", ["sub"] = Claims(pair)["sub"].ToString(),
+                    ["iss"] = "sessionauth",
+                    ["aud"] = "sessionauth-api",
+                    ["sub"] = Claims(pair)["sub"].ToString(),
                     ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
                 };
                 var header = Base64UrlEncoder.Encode("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}");

@@ -36,7 +36,10 @@ public sealed class RedisRefreshGrantStoreContractTests : RefreshGrantStoreContr
         var now = Clock.GetUtcNow();
         await sessionStore.CreateAsync(SessionId.New(user), new SessionRecord
         {
-            UserId = user, UserName = user, CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+            UserId = user,
+            UserName = user,
+            CreatedAt = now,
+            AbsoluteExpiresAt = now.AddHours(8),
         });
         var grant = NewGrant(user);
         await Store.CreateAsync(grant);
