@@ -18,7 +18,8 @@ internal sealed class ServerSessionHandler(
     ISessionStore store,
     SessionCookieProtector protector,
     IOptions<IdentityOptions> identityOptions,
-    TimeProvider time)
+    TimeProvider time,
+    Hosting.SessionAuthMetrics metrics)
     : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
@@ -41,7 +42,19 @@ internal sealed class ServerSessionHandler(
                 return AuthenticateResult.NoResult();
             }
 
-            var record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            var started = time.GetTimestamp();
+            SessionRecord? record;
+            try
+            {
+                record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            }
+            catch (SessionStoreUnavailableException)
+            {
+                metrics.StoreLookupFailed(time.GetElapsedTime(started));
+                throw;
+            }
+
+            metrics.StoreLookup(time.GetElapsedTime(started), found: record is not null);
             if (record is null)
             {
                 DeleteCookie();
@@ -80,6 +93,7 @@ internal sealed class ServerSessionHandler(
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
         Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
+        metrics.SessionCreated();
     }
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
@@ -88,6 +102,7 @@ internal sealed class ServerSessionHandler(
         if (id is { } sessionId && await store.RemoveAsync(sessionId, Context.RequestAborted) is { } ended)
         {
             SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
+            metrics.SessionEnded(Hosting.SessionEndReason.SignOut);
         }
 
         DeleteCookie();
@@ -100,6 +115,7 @@ internal sealed class ServerSessionHandler(
         {
             // The host adds Retry-After to every 503.
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            metrics.StoreUnavailableResponse();
             return Task.CompletedTask;
         }
 

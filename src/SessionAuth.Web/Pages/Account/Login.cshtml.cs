@@ -13,6 +13,7 @@ public sealed class LoginModel(
     ISessionStore store,
     DecoyPasswordCheck decoy,
     EmailFingerprint fingerprint,
+    Hosting.SessionAuthMetrics metrics,
     ILogger<LoginModel> logger) : PageModel
 {
     public const string InvalidCredentials = "Invalid email or password.";
@@ -94,6 +95,7 @@ public sealed class LoginModel(
         {
             // Unknown email and locked account do the same work as a wrong password, and read the same.
             decoy.Verify(Input.Password);
+            metrics.SignInFailed(user is null ? "unknown-email" : "locked-out");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, user is null ? "unknown email" : "locked out");
             return InvalidCredentialsPage();
         }
@@ -102,6 +104,7 @@ public sealed class LoginModel(
         var result = await signInManager.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
+            metrics.SignInFailed(result.IsLockedOut ? "locked-out" : "wrong-password");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, "wrong password");
             if (result.IsLockedOut)
             {
