@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
@@ -17,8 +18,20 @@ internal static class HostingExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks();
         // SIGTERM: Kestrel stops listening at once, and requests under way get this long to finish.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
-            (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
+        // Read from configuration, not IOptions<HostingOptions>: the host resolves HostOptions while it
+        // is built, and a bad Hosting setting must be reported with every other one (ValidateSettings).
+        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            if (TimeSpan.TryParse(configuration[HostingOptions.ShutdownTimeoutKey], CultureInfo.InvariantCulture, out var timeout)
+                && timeout > TimeSpan.Zero)
+            {
+                host.ShutdownTimeout = timeout;
+            }
+            else
+            {
+                host.ShutdownTimeout = HostingOptions.DefaultShutdownTimeout;
+            }
+        });
         builder.AddTelemetry();
         builder.Services.AddAccountEndpointProtection();
         builder.AddSecurityHeaders();
