@@ -71,6 +71,8 @@ internal sealed class BenchReport(BenchProfile profile)
 
     public int LoginConcurrency { get; set; }
 
+    public SignInBurstResult? SignInBurst { get; set; }
+
     public TimeSpan Elapsed { get; set; }
 
     public IReadOnlyList<Check> Checks()
@@ -145,6 +147,14 @@ internal sealed class BenchReport(BenchProfile profile)
             new(Invariant($"One password check, {HashDescription}, median of {profile.PasswordSamples}"), Invariant($"{PasswordCheck:0.0} ms"), "—", null),
             new(Invariant($"Sign-ins per second through the form (GET + POST, {LoginConcurrency} at a time, server session)"),
                 Invariant($"{LoginsPerSecond:0.0} /s"), "—", null),
+            .. SignInBurst is { } burst
+                ? new Check[]
+                {
+                    new(Invariant($"Sign-in burst beside page load: {burst.Attempted} parallel sign-ins while wrk loads /Dashboard (server session): signed in / page p99 / page errors"),
+                        Invariant($"{burst.Succeeded} of {burst.Attempted} in {burst.Took.TotalSeconds:0.0} s / {burst.PageP99Ms:0.0} ms / {burst.PageErrors} of {burst.PageRequests:N0}"),
+                        "all signed in, 0 errors", burst.Succeeded == burst.Attempted && burst.PageErrors == 0),
+                }
+                : [],
             new(Invariant($"Filling {FilledSessions:N0} sessions into Redis (the store's CreateAsync, pipelined)"),
                 Invariant($"{FillTime.TotalSeconds:0.0} s"), "—", null),
         ];

@@ -252,6 +252,9 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
                 _http, target.Slot.App, target.Path, target.Slot.Redis, File.ReadAllLines(target.Slot.CookieFile), profile.CountedRequests, cancellationToken, target.Slot.Header);
         }
 
+        Step(FormattableString.Invariant($"Signing in {SignInBurstSize} people at once while wrk loads /Dashboard"));
+        report.SignInBurst = await MeasureSignInBurstAsync(slots.Single(s => s.Key == "server"), emails, wrk, cancellationToken);
+
         Step("Measuring Redis memory per session");
         report.SessionKeyMemory = await SessionKeyMemoryAsync(redisMain, servicesMain.Store, template, cancellationToken);
         report.DistributedKeyMemory = await DistributedKeyMemoryAsync(redisMain);

@@ -41,8 +41,8 @@ internal static class AccountsExtensions
         builder.Services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordPolicyOptions>>(
             (hasher, policy) => hasher.IterationCount = policy.Value.HashIterations);
         // The hasher is stateless, so one instance serves all; the decoy check (a singleton) uses it too.
-        // It hashes and verifies the NFC form of every password (NfcPasswordHasher).
-        builder.Services.AddSingleton<IPasswordHasher<ApplicationUser>, NfcPasswordHasher>();
+        // It hashes and verifies the NFC form of every password (NfcPasswordHasher), a few at a time (BoundedPasswordHasher).
+        builder.Services.AddBoundedPasswordHashing();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
         builder.Services.AddScoped<PasswordSignInCheck>();
         // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.

@@ -15,6 +15,7 @@ public sealed class PasswordSignInCheck(
     DecoyPasswordCheck decoy,
     EmailFingerprint fingerprint,
     ActivityLog activity,
+    Hosting.SessionAuthMetrics metrics,
     ILogger<PasswordSignInCheck> logger)
 {
     public async Task<ApplicationUser?> CheckAsync(string email, string password, HttpContext http, CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ public sealed class PasswordSignInCheck(
         {
             // Unknown email and locked account do the same work as a wrong password, and read the same.
             decoy.Verify(password);
+            metrics.SignInFailed(user is null ? "unknown-email" : "locked-out");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, user is null ? "unknown email" : "locked out");
             if (user is not null)
             {
@@ -39,6 +41,7 @@ public sealed class PasswordSignInCheck(
         var result = await signInManager.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
+            metrics.SignInFailed(result.IsLockedOut ? "locked-out" : "wrong-password");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, "wrong password");
             await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, http, "wrong password");
             if (result.IsLockedOut)

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
 using StackExchange.Redis;
@@ -15,6 +17,22 @@ internal static class HostingExtensions
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks();
+        // SIGTERM: Kestrel stops listening at once, and requests under way get this long to finish.
+        // Read from configuration, not IOptions<HostingOptions>: the host resolves HostOptions while it
+        // is built, and a bad Hosting setting must be reported with every other one (ValidateSettings).
+        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            if (TimeSpan.TryParse(configuration[HostingOptions.ShutdownTimeoutKey], CultureInfo.InvariantCulture, out var timeout)
+                && timeout > TimeSpan.Zero)
+            {
+                host.ShutdownTimeout = timeout;
+            }
+            else
+            {
+                host.ShutdownTimeout = HostingOptions.DefaultShutdownTimeout;
+            }
+        });
+        builder.AddTelemetry();
         builder.Services.AddAccountEndpointProtection();
         builder.AddSecurityHeaders();
 
@@ -47,14 +65,26 @@ internal static class HostingExtensions
     {
         app.UseForwardedHeaders();
         app.UseServerBodyLimit();
+        var metrics = app.Services.GetRequiredService<SessionAuthMetrics>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = AppRoutes.Error,
-            StatusCodeSelector = exception => exception switch
+            StatusCodeSelector = exception =>
             {
-                SessionStoreUnavailableException or RedisException or RedisTimeoutException => StatusCodes.Status503ServiceUnavailable,
-                BadHttpRequestException bad => bad.StatusCode,
-                _ => StatusCodes.Status500InternalServerError,
+                switch (exception)
+                {
+                    case SessionStoreUnavailableException or RedisException or RedisTimeoutException:
+                        metrics.StoreUnavailableResponse();
+                        return StatusCodes.Status503ServiceUnavailable;
+                    case PasswordHashingBusyException:
+                        // Every hashing slot stayed taken: come back in a moment (Retry-After), nothing was decided.
+                        metrics.PasswordHashingBusy();
+                        return StatusCodes.Status503ServiceUnavailable;
+                    case BadHttpRequestException bad:
+                        return bad.StatusCode;
+                    default:
+                        return StatusCodes.Status500InternalServerError;
+                }
             },
         });
         app.UseStatusCodePagesWithReExecute(AppRoutes.Error);
@@ -73,9 +103,10 @@ internal static class HostingExtensions
         // over plain http from the orchestrator, so these answer there too, and only to reads
         // (any other method is a 405 from routing).
         var probeMethods = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+        // The body is JSON: the overall status and each check's status and duration (HealthResponse).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
             .WithMetadata(new PlainHttpAllowed(), probeMethods);
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync })
             .WithMetadata(new PlainHttpAllowed(), probeMethods);
         return app;
     }

@@ -19,6 +19,18 @@ public sealed class HostingOptions : IValidatableObject
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 
+    /// <summary>
+    /// After SIGTERM the instance stops accepting connections at once and gives requests already
+    /// under way this long to finish (HostOptions.ShutdownTimeout). Keep it below the orchestrator's
+    /// kill grace period (Docker's default is 10 s: set stop_grace_period above this).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Hosting:ShutdownTimeout must be between 1 second and 10 minutes.")]
+    public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    internal const string ShutdownTimeoutKey = $"{SectionName}:{nameof(ShutdownTimeout)}";
+
+    internal static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public IEnumerable<IPAddress> TrustedProxyAddresses =>
         TrustedProxies.Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -64,6 +65,9 @@ public sealed class ErrorModel : PageModel
             405 => ("Not allowed", "This address does not accept that kind of request."),
             413 => ("Too much data", "The request was larger than this page accepts."),
             429 => ("Too many attempts", "Please wait a little before you try again."),
+            503 when HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Accounts.PasswordHashingBusyException => ("Too many sign-ins at once",
+                "The server is checking many passwords right now and yours did not get its turn in time. "
+                + "Nothing was changed: try again in a few seconds."),
             503 => ("Sign-in is temporarily unavailable",
                 "We cannot reach the session store right now, so nobody can be signed in. "
                 + "Nothing is lost: try again in a few seconds."),

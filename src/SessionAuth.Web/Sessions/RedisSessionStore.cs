@@ -18,7 +18,8 @@ namespace SessionAuth.Web.Sessions;
 internal sealed class RedisSessionStore(
     IConnectionMultiplexer redis,
     IOptions<ServerSessionOptions> options,
-    TimeProvider time) : ISessionStore
+    TimeProvider time,
+    Hosting.SessionAuthMetrics? metrics = null) : ISessionStore
 {
     /// <summary>How many index members a sign-in without a limit checks at most (see <see cref="CreateScript"/>).</summary>
     internal const int PruneSample = 32;
@@ -148,7 +149,11 @@ internal sealed class RedisSessionStore(
         if (record is null || record.AbsoluteExpiresAt <= time.GetUtcNow())
         {
             // Rare path: the absolute limit passed while the idle TTL kept the key alive.
-            await RemoveAsync(id, cancellationToken);
+            if (await RemoveAsync(id, cancellationToken) is not null)
+            {
+                metrics?.SessionEnded(Hosting.SessionEndReason.Absolute);
+            }
+
             return null;
         }
 

@@ -20,7 +20,8 @@ internal sealed class ServerSessionHandler(
     ISessionStore store,
     SessionCookieProtector protector,
     IOptions<IdentityOptions> identityOptions,
-    TimeProvider time)
+    TimeProvider time,
+    Hosting.SessionAuthMetrics metrics)
     : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
@@ -43,7 +44,19 @@ internal sealed class ServerSessionHandler(
                 return AuthenticateResult.NoResult();
             }
 
-            var record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            var started = time.GetTimestamp();
+            SessionRecord? record;
+            try
+            {
+                record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            }
+            catch (SessionStoreUnavailableException)
+            {
+                metrics.StoreLookupFailed(time.GetElapsedTime(started));
+                throw;
+            }
+
+            metrics.StoreLookup(time.GetElapsedTime(started), found: record is not null);
             if (record is not null && (record.ValidatedAt ?? record.CreatedAt) + Options.ValidationInterval <= time.GetUtcNow())
             {
                 // Once per Sessions:ValidationInterval, never per request: the hot path stays one GETEX.
@@ -94,11 +107,13 @@ internal sealed class ServerSessionHandler(
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
         Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
+        metrics.SessionCreated();
         if (evicted.Count > 0)
         {
             foreach (var ended in evicted)
             {
                 SessionLog.SessionEvicted(Logger, record.UserId, ended.Handle.Fingerprint(), ended.LastActiveAt);
+                metrics.SessionEnded(Hosting.SessionEndReason.Limit);
             }
 
             await RaiseAsync(nameof(ServerSessionEvents.OnSessionsEvicted),
@@ -113,6 +128,7 @@ internal sealed class ServerSessionHandler(
         {
             SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
             await RotateStampAfterSignOutAsync(ended.UserId);
+            metrics.SessionEnded(Hosting.SessionEndReason.SignOut);
         }
 
         DeleteCookie();
@@ -180,6 +196,7 @@ internal sealed class ServerSessionHandler(
         if (reason is { } rejected)
         {
             await store.RemoveAsync(id, Context.RequestAborted);
+            metrics.SessionEnded(Hosting.SessionEndReason.Revalidation);
             SessionLog.SessionRejected(Logger, record.UserId, id.Fingerprint(), rejected);
             await RaiseAsync(nameof(ServerSessionEvents.OnSessionRejected),
                 () => Options.Events.SessionRejected(new SessionRejectedContext(Context, id.Handle, record, rejected)));
@@ -210,6 +227,7 @@ internal sealed class ServerSessionHandler(
         {
             // The host adds Retry-After to every 503.
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            metrics.StoreUnavailableResponse();
             return Task.CompletedTask;
         }
 

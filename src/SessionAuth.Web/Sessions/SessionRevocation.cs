@@ -13,7 +13,7 @@ namespace SessionAuth.Web.Sessions;
 /// Throws <see cref="SessionStoreUnavailableException"/> when the store cannot be reached.
 /// </summary>
 public sealed class SessionRevocation(
-    ISessionStore store, UserManager<ApplicationUser> users, ILogger<SessionRevocation> logger)
+    ISessionStore store, UserManager<ApplicationUser> users, Hosting.SessionAuthMetrics metrics, ILogger<SessionRevocation> logger)
 {
     private const int StampAttempts = 3;
 
@@ -26,6 +26,7 @@ public sealed class SessionRevocation(
         }
 
         SessionLog.SessionsRevoked(logger, userId, 1, "one");
+        metrics.SessionEnded(Hosting.SessionEndReason.Revoke);
         await RotateStampAsync(userId, cancellationToken);
         return true;
     }
@@ -35,6 +36,7 @@ public sealed class SessionRevocation(
     {
         var ended = await store.RemoveAllByUserAsync(userId, except: current, cancellationToken);
         SessionLog.SessionsRevoked(logger, userId, ended, "others");
+        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, ended);
         await RotateStampAsync(userId, cancellationToken);
         return ended;
     }
@@ -44,6 +46,7 @@ public sealed class SessionRevocation(
     {
         var ended = await store.RemoveAllByUserAsync(userId, except: null, cancellationToken);
         SessionLog.SessionsRevoked(logger, userId, ended, "all");
+        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, ended);
         await RotateStampAsync(userId, cancellationToken);
         return ended;
     }

@@ -97,6 +97,7 @@ internal static class TokenEndpoints
         IRefreshGrantStore grants,
         AccessTokenIssuer issuer,
         IEnumerable<ITokenGrantObserver> observers,
+        Hosting.SessionAuthMetrics metrics,
         ILoggerFactory logging)
     {
         if (string.IsNullOrEmpty(body?.RefreshToken))
@@ -116,6 +117,7 @@ internal static class TokenEndpoints
         switch (result.Outcome)
         {
             case RefreshOutcome.Reused:
+                metrics.RefreshReuseDetected();
                 TokensLog.RefreshTokenReused(logger, result.UserId!, clientIp, presented.Handle.Value);
                 foreach (var observer in observers)
                 {
@@ -132,6 +134,7 @@ internal static class TokenEndpoints
                     return Unauthorized(context, RefusedRefreshToken);
                 }
 
+                metrics.TokenRefreshed();
                 return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await users.GetRolesAsync(user), result.GrantId!), result.Token!.Value, context));
             default:
                 TokensLog.RefreshRefused(logger, clientIp);

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Pages;
+
+namespace SessionAuth.Web.Accounts;
+
+/// <summary>
+/// Runs the password hasher at most <see cref="PasswordHashingOptions.EffectiveConcurrency"/> at a
+/// time. PBKDF2 at 210,000 iterations holds a core for about 100 ms; twenty sign-ins at once would
+/// hold every core for two seconds and the Redis calls of every other request would time out. The
+/// password forms take their slot before the handler (<see cref="PasswordHashingAdmission"/>); any
+/// other caller takes one here. A caller that waits longer than
+/// <see cref="PasswordHashingOptions.HashQueueTimeout"/> gets <see cref="PasswordHashingBusyException"/>
+/// (a 503 with Retry-After), never a late or half answer.
+/// </summary>
+internal sealed class BoundedPasswordHasher(IPasswordHasher<ApplicationUser> inner, PasswordHashingGate gate)
+    : IPasswordHasher<ApplicationUser>
+{
+
+    public string HashPassword(ApplicationUser user, string password)
+    {
+        if (gate.IsAdmitted)
+        {
+            return inner.HashPassword(user, password);
+        }
+
+        gate.Enter();
+        try
+        {
+            return inner.HashPassword(user, password);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public PasswordVerificationResult VerifyHashedPassword(ApplicationUser user, string hashedPassword, string providedPassword)
+    {
+        if (gate.IsAdmitted)
+        {
+            return inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+
+        gate.Enter();
+        try
+        {
+            return inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
+internal static class PasswordHashingExtensions
+{
+    /// <summary>The NFC hasher behind a bounded gate; registered before Identity's own default hasher, which then stands aside.</summary>
+    public static IServiceCollection AddBoundedPasswordHashing(this IServiceCollection services)
+    {
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PasswordHashingGate>();
+        services.AddSingleton<PasswordHashingAdmission>();
+        services.AddSingleton<NfcPasswordHasher>();
+        services.AddSingleton<IPasswordHasher<ApplicationUser>>(sp => new BoundedPasswordHasher(
+            sp.GetRequiredService<NfcPasswordHasher>(), sp.GetRequiredService<PasswordHashingGate>()));
+        // PostConfigure: AddRazorPages replaces the convention collection when it configures its options.
+        services.AddOptions<RazorPagesOptions>().PostConfigure(pages =>
+        {
+            foreach (var route in AppRoutes.PasswordForms)
+            {
+                pages.Conventions.AddPageApplicationModelConvention(route,
+                    page => page.Filters.Add(new ServiceFilterAttribute(typeof(PasswordHashingAdmission))));
+            }
+        });
+        return services;
+    }
+}
