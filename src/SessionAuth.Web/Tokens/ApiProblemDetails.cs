@@ -37,6 +37,11 @@ internal static class ApiProblemDetails
                 // Unreadable JSON, a body over the limit: the client's mistake, said as such.
                 Reset(context, ex.StatusCode);
             }
+            catch (Accounts.PasswordHashingBusyException) when (!context.Response.HasStarted)
+            {
+                // Every hashing slot stayed taken: nothing was decided, come back in a moment (Retry-After).
+                Reset(context, StatusCodes.Status503ServiceUnavailable);
+            }
             catch (Exception ex) when (ex is SessionStoreUnavailableException or RedisException or RedisTimeoutException && !context.Response.HasStarted)
             {
                 // Fail closed: the grant store is away, nothing is issued or accepted; the host adds Retry-After.

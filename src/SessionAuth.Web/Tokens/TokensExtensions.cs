@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
@@ -121,7 +122,22 @@ internal static class TokensExtensions
             .AllowAnonymous()
             // The login form's rate-limit bucket: one budget per client for both ways of guessing.
             .RequireRateLimiting(AccountEndpointOptions.RateLimitPolicy)
-            .WithMetadata(new RateLimitBucket(AppRoutes.Login));
+            .WithMetadata(new RateLimitBucket(AppRoutes.Login))
+            // As on the password forms: wait for a hashing slot without holding a thread (the body is read by now).
+            .AddEndpointFilter(static async (context, next) =>
+            {
+                var gate = context.HttpContext.RequestServices.GetRequiredService<PasswordHashingGate>();
+                await gate.EnterAsync(context.HttpContext.RequestAborted);
+                try
+                {
+                    gate.IsAdmitted = true;
+                    return await next(context);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            });
         api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous();
         api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous();
         api.MapMethods("/me", [HttpMethods.Get, HttpMethods.Head], TokenEndpoints.Me);
