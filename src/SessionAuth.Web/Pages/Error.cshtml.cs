@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -69,5 +70,13 @@ public sealed class ErrorModel : PageModel
                 + "Nothing is lost: try again in a few seconds."),
             _ => ("Something went wrong", "The server could not complete the request. Please try again."),
         };
+        if (Status == StatusCodes.Status503ServiceUnavailable && FailedEndpoint()?.Metadata.GetMetadata<StoreOutageMessageAttribute>() is { } outage)
+        {
+            (Heading, Explanation) = (outage.Heading, outage.Explanation);
+        }
     }
+
+    private Endpoint? FailedEndpoint() =>
+        HttpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint
+        ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint;
 }

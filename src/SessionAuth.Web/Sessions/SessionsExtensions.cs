@@ -95,7 +95,13 @@ internal static class SessionsExtensions
         options.ConnectTimeout = (int)redisOptions.ConnectTimeout.TotalMilliseconds;
         options.SyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
         options.AsyncTimeout = (int)redisOptions.OperationTimeout.TotalMilliseconds;
-        options.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
+        options.ConnectRetry = 3;
+        // The client retries on its 1 s heartbeat with back-off capped at 2 s, so once Redis (or a
+        // cluster node) is back, signed-in requests work again within about 3 s, with no restart.
+        options.HeartbeatInterval = TimeSpan.FromSeconds(1);
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
+        // Several host:port endpoints may name a Redis Cluster: the client discovers its masters and
+        // follows MOVED/ASK redirects, so a slot migration or failover needs no setting change.
         options.ClientName ??= "sessionauth";
         // Client errors name no keys: a timeout message in the log must not quote what the app asked for.
         options.IncludeDetailInExceptions = false;
