@@ -90,6 +90,7 @@ public sealed class InstanceKillUnderLoadTests(ITestOutputHelper output)
         new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true })
         {
             BaseAddress = instance.Address,
-            Timeout = TimeSpan.FromSeconds(10),
+            // Generous: a fresh process's first sign-in (JIT, PBKDF2) on a busy 2-core machine is slow.
+            Timeout = TimeSpan.FromSeconds(60),
         };
 }
