@@ -54,6 +54,8 @@ public sealed class AppProcess : IAsyncDisposable
             ["AccountEndpoints__PermitLimit"] = "100000",
             ["Redis__OperationTimeout"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
+            // No inotify watch on appsettings: a test machine running many hosts runs out of them.
+            ["DOTNET_USE_POLLING_FILE_WATCHER"] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
