@@ -12,17 +12,24 @@ namespace SessionAuth.Web.Tests.Infrastructure;
 /// <c>cluster_state:ok</c>. One per test class (<c>IClassFixture&lt;RedisCluster&gt;</c>); tests keep
 /// apart by key prefix.
 /// </summary>
-public sealed class RedisCluster : IAsyncLifetime
+public class RedisCluster : IAsyncLifetime
 {
     private const string InstallHint =
         "is not on PATH. The Redis Cluster tests need redis-server and redis-cli: run `bash scripts/test.sh`, " +
         "which installs them (Debian packages redis-server and redis-tools), or `sudo apt-get install -y redis-server redis-tools`.";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("sessionauth-cluster-").FullName;
-    private readonly List<Process> _processes = [];
+    private readonly Dictionary<int, Process> _processes = [];
     private ConnectionMultiplexer? _connection;
 
+    /// <summary>The masters' ports, as created.</summary>
     public IReadOnlyList<int> Ports { get; private set; } = [];
+
+    /// <summary>The replicas' ports (one per master when <see cref="ReplicasPerMaster"/> is 1).</summary>
+    public IReadOnlyList<int> ReplicaPorts { get; private set; } = [];
+
+    /// <summary>0: three masters. 1: three masters and a replica each, so a master can fail over.</summary>
+    protected virtual int ReplicasPerMaster => 0;
 
     /// <summary>What the app is given as ConnectionStrings:Redis: every master, comma-separated.</summary>
     public string ConnectionString => string.Join(',', Ports.Select(port => $"127.0.0.1:{port}"));
@@ -33,21 +40,27 @@ public sealed class RedisCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Ports = [FreePort(), FreePort(), FreePort()];
-        foreach (var port in Ports)
+        ReplicaPorts = Enumerable.Range(0, 3 * ReplicasPerMaster).Select(_ => FreePort()).ToList();
+        int[] all = [.. Ports, .. ReplicaPorts];
+        foreach (var port in all)
         {
-            _processes.Add(Start("redis-server",
+            _processes[port] = Start("redis-server",
                 "--port", Port(port), "--bind", "127.0.0.1", "--protected-mode", "no", "--daemonize", "no",
                 "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(_directory, $"nodes-{port}.conf"),
-                "--cluster-node-timeout", "5000", "--dir", _directory, "--save", "", "--appendonly", "no"));
+                // Short, so a replica takes over a dead master within a few seconds.
+                "--cluster-node-timeout", ReplicasPerMaster > 0 ? "1000" : "5000",
+                "--dir", _directory, "--save", "", "--appendonly", "no");
         }
 
-        foreach (var port in Ports)
+        foreach (var port in all)
         {
             await WaitForAsync(async () => (await RedisCliAsync(port, "PING")).Contains("PONG", StringComparison.Ordinal),
                 $"redis-server on port {port} did not answer PING");
         }
 
-        using var create = Start("redis-cli", ["--cluster", "create", .. Ports.Select(port => $"127.0.0.1:{port}"), "--cluster-yes"]);
+        // redis-cli makes the first three nodes masters and the others their replicas.
+        using var create = Start("redis-cli", ["--cluster", "create", .. all.Select(port => $"127.0.0.1:{port}"),
+            "--cluster-replicas", ReplicasPerMaster.ToString(CultureInfo.InvariantCulture), "--cluster-yes"]);
         var created = await create.StandardOutput.ReadToEndAsync();
         await create.WaitForExitAsync();
         if (create.ExitCode != 0)
@@ -59,10 +72,10 @@ public sealed class RedisCluster : IAsyncLifetime
         _connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true,connectTimeout=5000");
     }
 
-    /// <summary>Every node says cluster_state:ok (after creation or a slot move).</summary>
+    /// <summary>Every running node says cluster_state:ok (after creation, a slot move or a failover).</summary>
     public async Task WaitUntilEveryNodeIsOkAsync()
     {
-        foreach (var port in Ports)
+        foreach (var port in _processes.Where(p => !p.Value.HasExited).Select(p => p.Key))
         {
             await WaitForAsync(async () => (await RedisCliAsync(port, "CLUSTER", "INFO")).Contains("cluster_state:ok", StringComparison.Ordinal),
                 $"Redis Cluster node {port} did not reach cluster_state:ok");
@@ -132,14 +145,45 @@ public sealed class RedisCluster : IAsyncLifetime
         await WaitUntilEveryNodeIsOkAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>SIGKILL of one node, as when its machine dies.</summary>
+    public async Task KillAsync(int port)
+    {
+        var process = _processes[port];
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>The node's own view of its role: "master" or "slave".</summary>
+    public static async Task<string> RoleAsync(int port) =>
+        (await RedisCliAsync(port, "ROLE")).Split('\n', StringSplitOptions.TrimEntries)[0];
+
+    /// <summary>How many keys of <paramref name="slot"/> the node on <paramref name="port"/> holds (a replica too).</summary>
+    public static async Task<long> KeysInSlotAsync(int port, int slot) =>
+        long.Parse((await RedisCliAsync(port, "CLUSTER", "COUNTKEYSINSLOT", slot.ToString(CultureInfo.InvariantCulture))).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>The replica of the master on <paramref name="masterPort"/>.</summary>
+    public async Task<int> ReplicaOfAsync(int masterPort)
+    {
+        var masterId = await NodeIdAsync(masterPort);
+        foreach (var port in ReplicaPorts)
+        {
+            if ((await RedisCliAsync(port, "CLUSTER", "NODES")).Split('\n').Any(line => line.Contains("myself", StringComparison.Ordinal) && line.Contains(masterId, StringComparison.Ordinal)))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No replica of the master on port {masterPort}.");
+    }
+
+    public virtual async Task DisposeAsync()
     {
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
         }
 
-        foreach (var process in _processes)
+        foreach (var process in _processes.Values)
         {
             if (!process.HasExited)
             {
@@ -160,7 +204,7 @@ public sealed class RedisCluster : IAsyncLifetime
         }
     }
 
-    private static async Task<string> RedisCliAsync(int port, params string[] command)
+    protected static async Task<string> RedisCliAsync(int port, params string[] command)
     {
         using var cli = Start("redis-cli", ["-h", "127.0.0.1", "-p", Port(port), .. command]);
         var output = await cli.StandardOutput.ReadToEndAsync();
@@ -200,7 +244,7 @@ public sealed class RedisCluster : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
+    internal static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
@@ -243,4 +287,10 @@ public sealed class RedisCluster : IAsyncLifetime
             }
         }
     }
+}
+
+/// <summary>Three masters with a replica each: a killed master fails over to its replica.</summary>
+public sealed class RedisClusterWithReplicas : RedisCluster
+{
+    protected override int ReplicasPerMaster => 1;
 }
