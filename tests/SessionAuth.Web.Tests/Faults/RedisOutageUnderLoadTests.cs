@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using SessionAuth.Web.Tests.Infrastructure;
+using SessionAuth.Web.Tests.Security;
 using Xunit.Abstractions;
 
 namespace SessionAuth.Web.Tests.Faults;
@@ -9,8 +10,10 @@ namespace SessionAuth.Web.Tests.Faults;
 /// Redis fails while signed-in people keep loading a protected page (six people, one request each
 /// every 20 ms, on loopback): nobody is served signed in while it is away, every answer is a 503
 /// with Retry-After within two seconds, never a 500, and everyone is signed in again within five
-/// seconds of Redis returning, with no app restart. The figures go to the test output.
+/// seconds of Redis returning, with no app restart. The figures go to the test output. Runs alone:
+/// the timings are the app's, not those of the other test classes sharing the cores.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class RedisOutageUnderLoadTests(ITestOutputHelper output)
 {
     private const int People = 6;
