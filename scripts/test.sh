@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of SessionAuth on a fresh Debian machine: installs what the tests need
-# (redis-server, chromium, docker-compose, nginx) with apt-get when it is missing, then runs `dotnet test` on the
+# (redis-server, redis-cli for the Redis Cluster tests, chromium, docker-compose, nginx) with apt-get when
+# it is missing, then runs `dotnet test` on the
 # solution and ends with one line: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 source scripts/install-missing.sh
-install_missing redis-server:redis-server chromium:/usr/bin/chromium
+install_missing redis-server:redis-server redis-tools:redis-cli chromium:/usr/bin/chromium
 # The deploy files are checked by the tools that read them (Operations/DeployFilesTests).
 install_missing docker-compose:docker-compose nginx:/usr/sbin/nginx
 

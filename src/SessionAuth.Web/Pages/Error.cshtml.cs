@@ -73,5 +73,13 @@ public sealed class ErrorModel : PageModel
                 + "Nothing is lost: try again in a few seconds."),
             _ => ("Something went wrong", "The server could not complete the request. Please try again."),
         };
+        if (Status == StatusCodes.Status503ServiceUnavailable && FailedEndpoint()?.Metadata.GetMetadata<StoreOutageMessageAttribute>() is { } outage)
+        {
+            (Heading, Explanation) = (outage.Heading, outage.Explanation);
+        }
     }
+
+    private Endpoint? FailedEndpoint() =>
+        HttpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint
+        ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint;
 }

@@ -66,8 +66,22 @@ internal sealed class SessionAntiforgery(IAntiforgery framework, IOptions<Antifo
         }
     }
 
-    public Task ValidateRequestAsync(HttpContext httpContext) =>
-        HasSessionSecret(httpContext) ? ValidateSessionTokenAsync(httpContext) : framework.ValidateRequestAsync(httpContext);
+    public Task ValidateRequestAsync(HttpContext httpContext)
+    {
+        if (HasSessionSecret(httpContext))
+        {
+            return ValidateSessionTokenAsync(httpContext);
+        }
+
+        // A signed-in person's form while the store is away: its token is the session's, which cannot
+        // be read now. That is a 503 (try again), not a 400 (your form is bad), and nothing runs.
+        if (httpContext.SessionStoreUnavailable())
+        {
+            throw new SessionStoreUnavailableException("The session store is unavailable; the form's token cannot be checked.");
+        }
+
+        return framework.ValidateRequestAsync(httpContext);
+    }
 
     public void SetCookieTokenAndHeader(HttpContext httpContext)
     {

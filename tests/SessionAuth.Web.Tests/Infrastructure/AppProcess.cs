@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SessionAuth.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The built app as a process of its own (<c>dotnet SessionAuth.Web.dll</c>) on a free loopback
+/// port over plain http, as one instance behind a load balancer: unlike an in-memory host it can be
+/// killed (SIGKILL), mid-request, with nothing finishing gracefully.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppProcess(Process process, Uri address, string name)
+    {
+        _process = process;
+        Address = address;
+        Name = name;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Hosting:InstanceName, which the dashboard shows.</summary>
+    public string Name { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the app and waits until /health/ready answers 200.</summary>
+    public static async Task<AppProcess> StartAsync(string name, string redisConnectionString, string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The content root (wwwroot) is the project folder, as with `dotnet run`.
+            WorkingDirectory = ProjectDirectory(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionAuth.Web.dll"));
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ConnectionStrings__Redis"] = redisConnectionString,
+            ["ConnectionStrings__Accounts"] = $"Data Source={databasePath}",
+            ["Hosting__InstanceName"] = name,
+            ["Sessions__SecureCookies"] = "false",
+            ["Sessions__CookieName"] = "session",
+            ["AccountEndpoints__PermitLimit"] = "100000",
+            ["Redis__OperationTimeout"] = "00:00:05",
+            ["Logging__LogLevel__Default"] = "Warning",
+            // No inotify watch on appsettings: a test machine running many hosts runs out of them.
+            ["DOTNET_USE_POLLING_FILE_WATCHER"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), name);
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Instance {name} exited at start with code {process.ExitCode}: {app.Output}");
+            }
+
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return app;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        await app.DisposeAsync();
+        throw new InvalidOperationException($"Instance {name} was not ready within 60 s: {app.Output}");
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: the process ends at once, in-flight requests and open connections with it.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            if (_output.Length < 20_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private static string ProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SessionAuth.sln")))
+            {
+                return Path.Combine(directory.FullName, "src", "SessionAuth.Web");
+            }
+        }
+
+        throw new InvalidOperationException($"No SessionAuth.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
