@@ -32,10 +32,4 @@ public interface ISessionStore
 
     /// <summary>Ends every session of the user except <paramref name="except"/>; returns how many ended.</summary>
     Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Returns the cookie-signing key shared by every instance on this store: the one already kept,
-    /// or <paramref name="candidate"/> if there was none.
-    /// </summary>
-    Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default);
 }

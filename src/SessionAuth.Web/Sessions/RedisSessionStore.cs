@@ -167,15 +167,6 @@ internal sealed class RedisSessionStore(
             return (int)await deleted;
         });
 
-    public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default) =>
-        Guard(async () =>
-        {
-            // SET NX GET: whoever comes first writes the key, everyone reads the same one.
-            var existing = await Db.StringSetAndGetAsync(
-                $"{_options.KeyPrefix}:cookie-key", candidate, expiry: null, keepTtl: false, when: When.NotExists);
-            return existing.IsNull ? candidate : (byte[])existing!;
-        });
-
     /// <summary>
     /// Idle expiry deletes a session key without telling the index, and sign-in is where the index
     /// grows, so sign-in prunes it, at bounded cost: the sign-in transaction also draws a random

@@ -2,17 +2,20 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SessionAuth.Web.Accounts;
 
 #nullable disable
 
-namespace SessionAuth.Web.Accounts.Migrations
+namespace SessionAuth.Web.Accounts.Migrations.Sqlite
 {
-    [DbContext(typeof(AccountsDbContext))]
-    partial class AccountsDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteAccountsDbContext))]
+    [Migration("20261126213159_InitialAccounts")]
+    partial class InitialAccounts
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
