@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of SessionAuth on a fresh Debian machine: installs what the tests need
-# (redis-server, chromium) with apt-get when it is missing, then runs `dotnet test` on the
+# (redis-server, chromium, postgresql) with apt-get when it is missing, then runs `dotnet test` on the
 # solution and ends with one line: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 source scripts/install-missing.sh
 install_missing redis-server:redis-server chromium:/usr/bin/chromium
+# The accounts tests on PostgreSQL start their own server from Debian's package (tests/…/PostgresServer.cs).
+install_missing 'postgresql:/usr/lib/postgresql/*/bin/initdb'
 
 results="$(mktemp -d)"
 set +e
