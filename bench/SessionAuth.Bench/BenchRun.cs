@@ -229,6 +229,9 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         (report.RevokeOne, report.RevokeMany) = await RevokeTimer.MeasureAsync(servicesMain.Store, template, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
         report.RevokeManyCount = profile.RevokeMany;
 
+        Step($"Listing the sessions of a user with {ListTimer.Few} and {profile.RevokeMany:N0} sessions");
+        (report.ListFew, report.ListMany) = await ListTimer.MeasureAsync(servicesMain.Store, template, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
+
         Step("Timing the password check and sign-ins through the form");
         (report.PasswordCheck, report.HashDescription) = servicesMain.TimePasswordCheck(_password, profile.PasswordSamples);
         report.LoginsPerSecond = await MeasureLoginsAsync(server, emails, cancellationToken);
@@ -525,6 +528,57 @@ internal static class RevokeTimer
             return removed == sessions
                 ? elapsed
                 : throw new BenchException($"RemoveAllByUserAsync ended {removed} sessions, not {sessions}.");
+        }
+    }
+}
+
+/// <summary>
+/// ISessionStore.ListByUserAsync (what /Account/Sessions renders: records, last active and ends at)
+/// for a user with a few sessions and with many in the index.
+/// </summary>
+internal static class ListTimer
+{
+    public const int Few = 10;
+
+    public static async Task<(double FewMs, double ManyMs)> MeasureAsync(
+        ISessionStore store, SessionRecord template, int many, int repeats, CancellationToken cancellationToken)
+    {
+        var fewUser = await FillAsync(Few);
+        var manyUser = await FillAsync(many);
+        var few = new List<double>();
+        var all = new List<double>();
+        for (var i = 0; i < repeats + 1; i++)
+        {
+            var fewMs = await TimeAsync(fewUser, Few);
+            var manyMs = await TimeAsync(manyUser, many);
+            if (i > 0)
+            {
+                // The first pass warms the code paths.
+                few.Add(fewMs);
+                all.Add(manyMs);
+            }
+        }
+
+        await store.RemoveAllByUserAsync(fewUser, cancellationToken: cancellationToken);
+        await store.RemoveAllByUserAsync(manyUser, cancellationToken: cancellationToken);
+        return (Stats.Median(few), Stats.Median(all));
+
+        async Task<string> FillAsync(int sessions)
+        {
+            var userId = Guid.NewGuid().ToString();
+            var record = template with { UserId = userId };
+            await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => store.CreateAsync(SessionId.New(userId), record, cancellationToken)));
+            return userId;
+        }
+
+        async Task<double> TimeAsync(string userId, int sessions)
+        {
+            var clock = Stopwatch.StartNew();
+            var listed = await store.ListByUserAsync(userId, cancellationToken);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            return listed.Count == sessions
+                ? elapsed
+                : throw new BenchException($"ListByUserAsync listed {listed.Count} sessions, not {sessions}.");
         }
     }
 }

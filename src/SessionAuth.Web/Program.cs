@@ -1,4 +1,5 @@
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
@@ -8,6 +9,7 @@ try
 {
     builder.AddHosting();
     builder.AddAccounts();
+    builder.AddActivityLog();
     builder.AddServerSessions();
     builder.AddSessionAuthPages();
 

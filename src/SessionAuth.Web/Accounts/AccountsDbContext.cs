@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
-/// The accounts model: Identity's users and roles, the Data Protection key ring and the session
-/// cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
+/// The accounts model: Identity's users and roles, the activity log, the Data Protection key ring
+/// and the session cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
 /// <see cref="PostgresAccountsDbContext"/>), each with its own migrations folder, because a
 /// migration's SQL and column types are provider-specific. Everything else asks for this type.
+/// A model change needs a migration for both: <c>bash scripts/add-migration.sh Name</c>.
 /// </summary>
 public abstract class AccountsDbContext(DbContextOptions options)
     : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
+
     /// <summary>Long-lived secrets, not cache: here so a Redis flush cannot split the instances' forms.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -21,6 +25,19 @@ public abstract class AccountsDbContext(DbContextOptions options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.Entity<ActivityEvent>(activity =>
+        {
+            activity.ToTable("ActivityEvents");
+            activity.Property(e => e.UserId).HasMaxLength(450).IsRequired();
+            // By name: the rows read plainly, and new kinds can go anywhere in the enum.
+            activity.Property(e => e.Kind).HasConversion<string>().HasMaxLength(40);
+            activity.Property(e => e.ClientIp).HasMaxLength(ActivityEvent.IpMaxLength);
+            activity.Property(e => e.UserAgent).HasMaxLength(ActivityEvent.UserAgentMaxLength);
+            activity.Property(e => e.Detail).HasMaxLength(ActivityEvent.DetailMaxLength);
+            // The page's query (a user's latest) and account deletion; the retention delete uses the second.
+            activity.HasIndex(e => new { e.UserId, e.OccurredAt });
+            activity.HasIndex(e => e.OccurredAt);
+        });
         builder.Entity<DataProtectionKey>();
         builder.Entity<CookieKeyRecord>(key =>
         {

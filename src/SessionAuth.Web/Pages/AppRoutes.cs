@@ -16,7 +16,9 @@ public static class AppRoutes
     public const string Register = "/Account/Register";
     public const string Logout = "/Account/Logout";
     public const string ChangePassword = "/Account/ChangePassword";
+    public const string Sessions = "/Account/Sessions";
+    public const string DeleteAccount = "/Account/Delete";
 
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
-    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword];
+    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount];
 }

@@ -12,8 +12,12 @@ public interface ISessionStore
     /// <summary>Cheap, no round trip: false when the store is known to be unreachable.</summary>
     bool IsAvailable { get; }
 
-    /// <summary>Stores a new session and adds it to its owner's index.</summary>
-    Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores a new session and adds it to its owner's index. With Sessions:MaxPerUser set, a user at
+    /// the limit loses their least recently active session(s) in the same atomic step; returns those
+    /// (empty when none ended).
+    /// </summary>
+    Task<IReadOnlyList<StoredSession>> CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the session and slides its idle expiry in one step; null when it is gone or expired.</summary>
     Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default);
@@ -32,4 +36,16 @@ public interface ISessionStore
 
     /// <summary>Ends every session of the user except <paramref name="except"/>; returns how many ended.</summary>
     Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes <paramref name="record"/> (the session's record with a new <see cref="SessionRecord.ValidatedAt"/>)
+    /// over the stored one, keeping its expiry, only if the session still exists. One command.
+    /// </summary>
+    Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets <paramref name="securityStamp"/> on every live session of the user, in one atomic step in the
+    /// user's slot, keeping each one's expiry; returns how many were re-stamped.
+    /// </summary>
+    Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default);
 }

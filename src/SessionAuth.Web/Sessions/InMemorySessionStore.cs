@@ -19,32 +19,44 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
 
     public bool IsAvailable => true;
 
-    public Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredSession>> CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default)
     {
         var handle = id.Handle;
         var now = time.GetUtcNow();
         lock (_gate)
         {
             SweepIfDue(now);
-            _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout));
-            // As the Redis store does: sign-in drops the user's ended sessions from their index.
+            // As the Redis store does: sign-in drops the user's ended sessions from their index and,
+            // at Sessions:MaxPerUser, ends the least recently active ones, all under the one lock.
+            List<StoredSession> evicted = [];
             if (_byUser.TryGetValue(record.UserId, out var existing))
             {
                 foreach (var stale in existing.Where(h => _sessions[h].IsExpired(now)).ToList())
                 {
                     RemoveLocked(stale, _sessions[stale].Record);
                 }
+
+                var limit = _options.MaxPerUser;
+                if (limit > 0 && existing.Count >= limit)
+                {
+                    foreach (var oldest in existing.OrderBy(h => _sessions[h].LastActiveAt).Take(existing.Count - limit + 1).ToList())
+                    {
+                        var entry = _sessions[oldest];
+                        evicted.Add(Listed(oldest, entry));
+                        RemoveLocked(oldest, entry.Record);
+                    }
+                }
             }
 
+            _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout), now);
             if (!_byUser.TryGetValue(record.UserId, out var handles))
             {
                 _byUser[record.UserId] = handles = [];
             }
 
             handles.Add(handle);
+            return Task.FromResult<IReadOnlyList<StoredSession>>(evicted);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default)
@@ -64,7 +76,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 return Task.FromResult<SessionRecord?>(null);
             }
 
-            _sessions[handle] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeout) };
+            _sessions[handle] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeout), LastActiveAt = now };
             return Task.FromResult<SessionRecord?>(entry.Record);
         }
     }
@@ -95,7 +107,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 }
                 else
                 {
-                    live.Add(new StoredSession(handle, entry.Record));
+                    live.Add(Listed(handle, entry));
                 }
             }
 
@@ -123,6 +135,47 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
             }
 
             return Task.FromResult(removed);
+        }
+    }
+
+    public Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        var handle = id.Handle;
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(handle, out var entry) || entry.IsExpired(now))
+            {
+                return Task.FromResult(false);
+            }
+
+            _sessions[handle] = entry with { Record = record };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_byUser.TryGetValue(userId, out var handles))
+            {
+                return Task.FromResult(0);
+            }
+
+            var count = 0;
+            foreach (var handle in handles)
+            {
+                var entry = _sessions[handle];
+                if (!entry.IsExpired(now) && entry.Record.SecurityStamp != securityStamp)
+                {
+                    _sessions[handle] = entry with { Record = entry.Record with { SecurityStamp = securityStamp } };
+                    count++;
+                }
+            }
+
+            return Task.FromResult(count);
         }
     }
 
@@ -167,7 +220,10 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
-    private readonly record struct Entry(SessionRecord Record, DateTimeOffset IdleExpiresAt)
+    private static StoredSession Listed(SessionHandle handle, Entry entry) =>
+        new(handle, entry.Record, entry.LastActiveAt, entry.IdleExpiresAt);
+
+    private readonly record struct Entry(SessionRecord Record, DateTimeOffset IdleExpiresAt, DateTimeOffset LastActiveAt)
     {
         // IdleExpiresAt is never past the absolute expiry (SessionRecord.IdleDeadline).
         public bool IsExpired(DateTimeOffset now) => now >= IdleExpiresAt;

@@ -20,8 +20,65 @@ internal sealed class RedisSessionStore(
     IOptions<ServerSessionOptions> options,
     TimeProvider time) : ISessionStore
 {
-    /// <summary>How many index members a sign-in checks at most (see <see cref="PruneAsync"/>).</summary>
+    /// <summary>How many index members a sign-in without a limit checks at most (see <see cref="CreateScript"/>).</summary>
     internal const int PruneSample = 32;
+
+    /// <summary>Most index members one SREM of a listing removes: a long backlog goes in several short commands.</summary>
+    internal const int StaleChunk = 1_000;
+
+    private const int RestampAttempts = 5;
+
+    /// <summary>
+    /// Sign-in, atomically in the user's slot. KEYS[1] = the user's index, KEYS[2] = the new session.
+    /// The index members' session keys are not declared: they are not known before the script reads
+    /// the index. Each is ARGV[1] (<c>P:{T}:s:</c>) plus a member, so it carries the same hash tag {T}
+    /// as both declared keys and lives in their slot, on one node of a Redis Cluster; the script never
+    /// touches a key outside that slot.
+    /// With a limit (ARGV[6] &gt; 0): every member is checked (PTTL), gone ones leave the index, and
+    /// while the user holds the limit or more, the least recently active (smallest PTTL: every touch
+    /// resets it to the idle timeout) are ended and returned as (handle, record, PTTL) triples.
+    /// Without one: a random sample of at most ARGV[7] members is checked and the gone ones pruned,
+    /// so sign-in work stays bounded however many dead ids the index holds.
+    /// </summary>
+    private const string CreateScript = """
+        local index, session = KEYS[1], KEYS[2]
+        local prefix, handle, max, sample = ARGV[1], ARGV[2], tonumber(ARGV[6]), tonumber(ARGV[7])
+        local evicted = {}
+        if max > 0 then
+          local live = {}
+          for _, member in ipairs(redis.call('SMEMBERS', index)) do
+            local ttl = redis.call('PTTL', prefix .. member)
+            if ttl < 0 then
+              redis.call('SREM', index, member)
+            else
+              live[#live + 1] = { member, ttl }
+            end
+          end
+          if #live >= max then
+            table.sort(live, function(a, b) return a[2] < b[2] end)
+            for i = 1, #live - max + 1 do
+              local key = prefix .. live[i][1]
+              evicted[#evicted + 1] = live[i][1]
+              evicted[#evicted + 1] = redis.call('GET', key)
+              evicted[#evicted + 1] = live[i][2]
+              redis.call('DEL', key)
+              redis.call('SREM', index, live[i][1])
+            end
+          end
+        end
+        redis.call('SET', session, ARGV[3], 'PX', ARGV[4])
+        redis.call('SADD', index, handle)
+        -- Absolute expiry grows with every new sign-in, so the newest one bounds the index.
+        redis.call('PEXPIREAT', index, ARGV[5])
+        if max <= 0 then
+          for _, member in ipairs(redis.call('SRANDMEMBER', index, sample)) do
+            if member ~= handle and redis.call('EXISTS', prefix .. member) == 0 then
+              redis.call('SREM', index, member)
+            end
+          end
+        end
+        return evicted
+        """;
 
     private readonly ServerSessionOptions _options = options.Value;
 
@@ -31,20 +88,42 @@ internal sealed class RedisSessionStore(
 
     private IDatabase Db => redis.GetDatabase();
 
-    public Task CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<StoredSession>> CreateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var ttl = InitialTtl(record);
-            var handle = id.Handle.Value;
-            var userKey = UserKey(id.Tag, record.UserId);
-            var transaction = Db.CreateTransaction();
-            _ = transaction.StringSetAsync(SessionKey(id), Serialize(record), ttl);
-            _ = transaction.SetAddAsync(userKey, handle);
-            // Absolute expiry grows with every new sign-in, so the newest one bounds the index.
-            _ = transaction.KeyExpireAsync(userKey, record.AbsoluteExpiresAt.UtcDateTime);
-            var sample = transaction.SetRandomMembersAsync(userKey, PruneSample);
-            await transaction.ExecuteAsync();
-            await PruneAsync(id.Tag, userKey, handle, await sample);
+            var now = time.GetUtcNow();
+            var tag = id.Tag;
+            // One script in the user's slot: the limit check, the evictions, the prune and the insert
+            // happen as one step, so racing sign-ins cannot overshoot Sessions:MaxPerUser.
+            var result = (RedisResult[]?)await Db.ScriptEvaluateAsync(
+                CreateScript,
+                [UserKey(tag, record.UserId), SessionKey(id)],
+                [
+                    SessionKeyPrefix(tag),
+                    id.Handle.Value,
+                    Serialize(record),
+                    (long)InitialTtl(record).TotalMilliseconds,
+                    record.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
+                    _options.MaxPerUser,
+                    PruneSample,
+                ]);
+            if (result is null || result.Length == 0)
+            {
+                return (IReadOnlyList<StoredSession>)[];
+            }
+
+            // The script returns (handle, record, PTTL) of each session it ended for the limit.
+            var evicted = new List<StoredSession>(result.Length / 3);
+            for (var i = 0; i + 2 < result.Length; i += 3)
+            {
+                var ended = Deserialize((RedisValue)result[i + 1]);
+                if (SessionHandle.TryParse((string?)result[i], out var handle) && ended is not null)
+                {
+                    evicted.Add(Listed(handle, ended, TimeSpan.FromMilliseconds((long)result[i + 2]), now));
+                }
+            }
+
+            return evicted;
         });
 
     public async Task<SessionRecord?> GetAndTouchAsync(SessionId id, CancellationToken cancellationToken = default)
@@ -120,16 +199,31 @@ internal sealed class RedisSessionStore(
                 return (IReadOnlyList<StoredSession>)[];
             }
 
-            var values = await Db.StringGetAsync(handles.Select(handle => SessionKey(tag, handle)).ToArray());
+            // One pipelined round trip for every record and its remaining time to live (GET + PTTL each):
+            // reading never slides an expiry, and the TTL tells when each session was last used.
+            var batch = Db.CreateBatch();
+            var values = new Task<RedisValue>[handles.Count];
+            var ttls = new Task<TimeSpan?>[handles.Count];
+            for (var i = 0; i < handles.Count; i++)
+            {
+                var key = SessionKey(tag, handles[i]);
+                values[i] = batch.StringGetAsync(key);
+                ttls[i] = batch.KeyTimeToLiveAsync(key);
+            }
+
+            batch.Execute();
+            await Task.WhenAll(values);
+            await Task.WhenAll(ttls);
             var now = time.GetUtcNow();
             var live = new List<StoredSession>(handles.Count);
             var stale = new List<RedisValue>();
             for (var i = 0; i < handles.Count; i++)
             {
-                var record = values[i].IsNull ? null : Deserialize(values[i]);
-                if (record is not null && record.UserId == userId && record.AbsoluteExpiresAt > now)
+                var value = values[i].Result;
+                var record = value.IsNull ? null : Deserialize(value);
+                if (record is not null && record.UserId == userId && record.AbsoluteExpiresAt > now && ttls[i].Result is { } ttl)
                 {
-                    live.Add(new StoredSession(handles[i], record));
+                    live.Add(Listed(handles[i], record, ttl, now));
                 }
                 else
                 {
@@ -137,10 +231,11 @@ internal sealed class RedisSessionStore(
                 }
             }
 
-            if (stale.Count > 0)
+            // Idle expiry removes session keys without telling the set. Fire and forget, in chunks, so a
+            // huge backlog of dead ids never becomes one long-blocking command or a wait for the page.
+            foreach (var chunk in stale.Chunk(StaleChunk))
             {
-                // Idle expiry removes session keys without telling the set.
-                await Db.SetRemoveAsync(userKey, stale.ToArray(), CommandFlags.FireAndForget);
+                await Db.SetRemoveAsync(userKey, chunk, CommandFlags.FireAndForget);
             }
 
             return live.OrderByDescending(s => s.Record.CreatedAt).ToList();
@@ -167,38 +262,58 @@ internal sealed class RedisSessionStore(
             return (int)await deleted;
         });
 
-    /// <summary>
-    /// Idle expiry deletes a session key without telling the index, and sign-in is where the index
-    /// grows, so sign-in prunes it, at bounded cost: the sign-in transaction also draws a random
-    /// sample of at most <see cref="PruneSample"/> members (all of them while the set is that small);
-    /// the others than the new session get one EXISTS each in one pipelined batch, and the gone ones
-    /// one SREM, all in the user's slot. A user's first session costs no extra round trip. The index
-    /// so holds the live sessions plus a small slack.
-    /// </summary>
-    private async Task PruneAsync(string tag, RedisKey userKey, string created, RedisValue[] sample)
+    public Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default) =>
+        // SET … KEEPTTL XX: the idle expiry the last GETEX set stays, and a session ended meanwhile stays ended.
+        Guard(() => Db.StringSetAsync(SessionKey(id), Serialize(record), expiry: null, keepTtl: true, when: When.Exists));
+
+    public Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var tag = SessionId.UserTag(userId);
+            var handles = ParseHandles(await Db.SetMembersAsync(UserKey(tag, userId)));
+            if (handles.Count == 0)
+            {
+                return 0;
+            }
+
+            var keys = handles.Select(handle => SessionKey(tag, handle)).ToArray();
+            for (var attempt = 0; attempt < RestampAttempts; attempt++)
+            {
+                var values = await Db.StringGetAsync(keys);
+                // One transaction in the user's slot, applied only if no record changed since it was read
+                // (a re-validation writing back ValidatedAt, say): else read again and retry.
+                var transaction = Db.CreateTransaction();
+                var count = 0;
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    var record = values[i].IsNull ? null : Deserialize(values[i]);
+                    if (record is null || record.UserId != userId || record.SecurityStamp == securityStamp)
+                    {
+                        continue;
+                    }
+
+                    transaction.AddCondition(Condition.StringEqual(keys[i], values[i]));
+                    _ = transaction.StringSetAsync(keys[i], Serialize(record with { SecurityStamp = securityStamp }),
+                        expiry: null, keepTtl: true, when: When.Exists);
+                    count++;
+                }
+
+                if (count == 0 || await transaction.ExecuteAsync())
+                {
+                    return count;
+                }
+            }
+
+            throw new RedisException("The user's sessions kept changing while being re-stamped.");
+        });
+
+    private StoredSession Listed(SessionHandle handle, SessionRecord record, TimeSpan ttl, DateTimeOffset now)
     {
-        var others = sample.Where(member => member != created).ToArray();
-        if (others.Length == 0)
-        {
-            return;
-        }
-
-        var batch = Db.CreateBatch();
-        var checks = new Task<bool>[others.Length];
-        for (var i = 0; i < others.Length; i++)
-        {
-            checks[i] = SessionHandle.TryParse((string?)others[i], out var handle)
-                ? batch.KeyExistsAsync(SessionKey(tag, handle))
-                : Task.FromResult(false);
-        }
-
-        batch.Execute();
-        var exists = await Task.WhenAll(checks);
-        var stale = others.Where((_, i) => !exists[i]).ToArray();
-        if (stale.Length > 0)
-        {
-            await Db.SetRemoveAsync(userKey, stale);
-        }
+        // Every touch sets the TTL to the idle timeout, so what is gone of it is the time since the last use.
+        var lastActive = now - (_options.IdleTimeout - ttl);
+        lastActive = lastActive < record.CreatedAt ? record.CreatedAt : lastActive > now ? now : lastActive;
+        var endsAt = now + ttl;
+        return new StoredSession(handle, record, lastActive, endsAt < record.AbsoluteExpiresAt ? endsAt : record.AbsoluteExpiresAt);
     }
 
     private TimeSpan InitialTtl(SessionRecord record)
@@ -225,6 +340,9 @@ internal sealed class RedisSessionStore(
             });
 
     private RedisKey SessionKey(string tag, SessionHandle handle) => $"{_options.KeyPrefix}:{{{tag}}}:s:{handle.Value}";
+
+    /// <summary><c>P:{T}:s:</c>: a session key of the user is this plus a handle, so in the user's slot.</summary>
+    private string SessionKeyPrefix(string tag) => $"{_options.KeyPrefix}:{{{tag}}}:s:";
 
     private RedisKey UserKey(string tag, string userId) => $"{_options.KeyPrefix}:{{{tag}}}:u:{userId}";
 

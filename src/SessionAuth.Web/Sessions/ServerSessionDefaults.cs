@@ -10,5 +10,7 @@ public static class ServerSessionDefaults
 
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
 
+    public static readonly TimeSpan ValidationInterval = TimeSpan.FromMinutes(5);
+
     public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
 }

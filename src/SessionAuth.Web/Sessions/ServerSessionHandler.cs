@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 
 namespace SessionAuth.Web.Sessions;
 
@@ -42,6 +44,18 @@ internal sealed class ServerSessionHandler(
             }
 
             var record = await store.GetAndTouchAsync(id.Value, Context.RequestAborted);
+            if (record is not null && (record.ValidatedAt ?? record.CreatedAt) + Options.ValidationInterval <= time.GetUtcNow())
+            {
+                // Once per Sessions:ValidationInterval, never per request: the hot path stays one GETEX.
+                var validation = await RevalidateAsync(id.Value, record);
+                if (validation.Unavailable)
+                {
+                    return AuthenticateResult.NoResult();
+                }
+
+                record = validation.Record;
+            }
+
             if (record is null)
             {
                 DeleteCookie();
@@ -74,12 +88,22 @@ internal sealed class ServerSessionHandler(
         // The cookie value first (it may ask the store for the shared key): if that fails, no record
         // has been written yet, so a failed sign-in never leaves a session nobody holds a cookie for.
         var value = await protector.ProtectAsync(id, Context.RequestAborted);
-        await store.CreateAsync(id, record, Context.RequestAborted);
+        var evicted = await store.CreateAsync(id, record, Context.RequestAborted);
 
         // Later code in this request (e.g. "end my other sessions") sees the session it now has.
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
         Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
+        if (evicted.Count > 0)
+        {
+            foreach (var ended in evicted)
+            {
+                SessionLog.SessionEvicted(Logger, record.UserId, ended.Handle.Fingerprint(), ended.LastActiveAt);
+            }
+
+            await RaiseAsync(nameof(ServerSessionEvents.OnSessionsEvicted),
+                () => Options.Events.SessionsEvicted(new SessionsEvictedContext(Context, record.UserId, evicted)));
+        }
     }
 
     protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
@@ -88,9 +112,104 @@ internal sealed class ServerSessionHandler(
         if (id is { } sessionId && await store.RemoveAsync(sessionId, Context.RequestAborted) is { } ended)
         {
             SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
+            await RotateStampAfterSignOutAsync(ended.UserId);
         }
 
         DeleteCookie();
+    }
+
+    /// <summary>
+    /// A signed-out session is ended like a revoked one: the stamp rotates and the user's other sessions
+    /// carry the new one, so a copy of this session that Redis brings back dies at its next validation.
+    /// Best effort: the session is already gone, and sign-out must not fail on the database.
+    /// </summary>
+    private async Task RotateStampAfterSignOutAsync(string userId)
+    {
+        if (Context.RequestServices.GetService<SessionRevocation>() is not { } revocation)
+        {
+            return;
+        }
+
+        try
+        {
+            await revocation.RotateStampAsync(userId, Context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
+        {
+            SessionLog.StampNotRotated(Logger, userId);
+        }
+    }
+
+    private readonly record struct Validation(SessionRecord? Record, bool Unavailable = false);
+
+    /// <summary>
+    /// Checks the session against the accounts database: the user still exists, is not locked out and
+    /// has the security stamp the session carries. A failed check ends the session; a passed one writes
+    /// the validation time back (one SET … KEEPTTL XX). On a stamp mismatch the record is read once more
+    /// first: a revoke elsewhere rotates the stamp in the database and then re-stamps the user's
+    /// surviving sessions, and this one may have been read in between.
+    /// </summary>
+    private async Task<Validation> RevalidateAsync(SessionId id, SessionRecord record)
+    {
+        var users = Context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
+        ApplicationUser? user;
+        string? stamp = null;
+        var lockedOut = false;
+        try
+        {
+            user = await users.FindByIdAsync(record.UserId);
+            if (user is not null)
+            {
+                lockedOut = await users.IsLockedOutAsync(user);
+                stamp = await users.GetSecurityStampAsync(user);
+            }
+        }
+        catch (DbException ex)
+        {
+            // Fail closed, but keep the session: it is checked again at the next request.
+            SessionLog.ValidationUnavailable(Logger, id.Fingerprint(), ex);
+            return new Validation(null, Unavailable: true);
+        }
+
+        SessionRejectionReason? reason = user is null ? SessionRejectionReason.UserDeleted
+            : lockedOut ? SessionRejectionReason.LockedOut
+            : null;
+        if (reason is null && !string.Equals(record.SecurityStamp, stamp, StringComparison.Ordinal))
+        {
+            var again = await store.GetAndTouchAsync(id, Context.RequestAborted);
+            if (again is null)
+            {
+                return new Validation(null);
+            }
+
+            record = again;
+            reason = string.Equals(record.SecurityStamp, stamp, StringComparison.Ordinal) ? null : SessionRejectionReason.SecurityStampChanged;
+        }
+
+        if (reason is { } rejected)
+        {
+            await store.RemoveAsync(id, Context.RequestAborted);
+            SessionLog.SessionRejected(Logger, record.UserId, id.Fingerprint(), rejected);
+            await RaiseAsync(nameof(ServerSessionEvents.OnSessionRejected),
+                () => Options.Events.SessionRejected(new SessionRejectedContext(Context, id.Handle, record, rejected)));
+            return new Validation(null);
+        }
+
+        var validated = record with { ValidatedAt = time.GetUtcNow() };
+        return new Validation(await store.UpdateAsync(id, validated, Context.RequestAborted) ? validated : null);
+    }
+
+    /// <summary>An event handler's failure (say, the activity log's database) never fails the request.</summary>
+    private async Task RaiseAsync(string name, Func<Task> raise)
+    {
+        try
+        {
+            await raise();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SessionLog.EventFailed(Logger, name, ex);
+        }
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -44,6 +44,22 @@ public sealed class ServerSessionOptions : IValidatableObject
     /// </summary>
     public string[] PreviousCookieKeys { get; set; } = [];
 
+    /// <summary>
+    /// Most live sessions one user may hold; a sign-in at the limit ends their least recently active
+    /// session(s). 0 means no limit.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Sessions:MaxPerUser must be 0 (no limit) or more.")]
+    public int MaxPerUser { get; set; }
+
+    /// <summary>
+    /// How often a session is checked against the accounts database (security stamp, lockout, the user
+    /// still existing): the first request after this much time since the last check does it.
+    /// </summary>
+    public TimeSpan ValidationInterval { get; set; } = ServerSessionDefaults.ValidationInterval;
+
+    /// <summary>Shorter would be a database read on nearly every request.</summary>
+    internal static readonly TimeSpan MinValidationInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Longer idle sessions are no longer "idle" protection; a bare number (days) lands here.</summary>
     internal static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(1);
 
@@ -70,6 +86,13 @@ public sealed class ServerSessionOptions : IValidatableObject
                 $"Sessions:AbsoluteTimeout is {Show(AbsoluteTimeout)}: it must be at least Sessions:IdleTimeout ({Show(IdleTimeout)}) "
                 + $"and at most {Show(MaxAbsoluteTimeout)} (90 days). {TimeSpanHint}",
                 [nameof(AbsoluteTimeout)]);
+        }
+
+        if (ValidationInterval < MinValidationInterval)
+        {
+            yield return new ValidationResult(
+                $"Sessions:ValidationInterval is {Show(ValidationInterval)}: it must be at least {Show(MinValidationInterval)} (1 second). {TimeSpanHint}",
+                [nameof(ValidationInterval)]);
         }
 
         if (!SecureCookies && CookieName.StartsWith("__Host-", StringComparison.Ordinal))
@@ -102,6 +125,7 @@ public sealed class ServerSessionOptions : IValidatableObject
         scheme.CookieName = CookieName;
         scheme.SecureCookies = SecureCookies;
         scheme.AbsoluteTimeout = AbsoluteTimeout;
+        scheme.ValidationInterval = ValidationInterval;
     }
 
     private static string Show(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

@@ -26,6 +26,18 @@ public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
     /// <summary>The query parameter that carries the page to return to after sign-in.</summary>
     public string ReturnUrlParameter { get; set; } = CookieAuthenticationDefaults.ReturnUrlParameter;
 
+    /// <summary>How long a session goes between checks against the accounts database.</summary>
+    public TimeSpan ValidationInterval { get; set; } = ServerSessionDefaults.ValidationInterval;
+
+    /// <summary>Callbacks for what the scheme ends on its own (an activity log subscribes here).</summary>
+    public new ServerSessionEvents Events
+    {
+        get => (ServerSessionEvents)base.Events!;
+        set => base.Events = value;
+    }
+
+    public ServerSessionSchemeOptions() => base.Events = new ServerSessionEvents();
+
     public override void Validate()
     {
         base.Validate();

@@ -59,5 +59,13 @@ public readonly record struct SessionHandle
         Base64Url.EncodeToChars(hash, destination);
     }
 
+    /// <summary>The same short fingerprint for logs as <see cref="SessionId.Fingerprint"/> of its id (both start from SHA-256 of the id).</summary>
+    public string Fingerprint()
+    {
+        Span<byte> start = stackalloc byte[6];
+        Base64Url.DecodeFromChars(Value.AsSpan(0, 8), start, out _, out _);
+        return Convert.ToHexStringLower(start[..4]);
+    }
+
     public override string ToString() => Value ?? "";
 }

@@ -35,4 +35,28 @@ internal static partial class SessionLog
         Message = "The session cookie key changed from {OldKeyFingerprint} to {NewKeyFingerprint}, adopted from the {Store}. "
             + "Expected after a database restore; otherwise someone with write access to the {Store} replaced it. Set Sessions:CookieKey to pin the key.")]
     public static partial void CookieKeyChanged(ILogger logger, string oldKeyFingerprint, string newKeyFingerprint, string store);
+
+    [LoggerMessage(EventId = 2009, EventName = "SessionsEvictedByLimit", Level = LogLevel.Information,
+        Message = "A sign-in of user {UserId} at Sessions:MaxPerUser ended their least recently active session {SessionFingerprint} (last active {LastActiveAt:o})")]
+    public static partial void SessionEvicted(ILogger logger, string userId, string sessionFingerprint, DateTimeOffset lastActiveAt);
+
+    [LoggerMessage(EventId = 2010, EventName = "SessionRejectedByValidation", Level = LogLevel.Warning,
+        Message = "Session {SessionFingerprint} of user {UserId} ended by re-validation: {Reason}")]
+    public static partial void SessionRejected(ILogger logger, string userId, string sessionFingerprint, SessionRejectionReason reason);
+
+    [LoggerMessage(EventId = 2011, EventName = "SessionsRevoked", Level = LogLevel.Information,
+        Message = "{Count} session(s) of user {UserId} revoked ({Scope})")]
+    public static partial void SessionsRevoked(ILogger logger, string userId, int count, string scope);
+
+    [LoggerMessage(EventId = 2012, EventName = "SessionStampNotRotated", Level = LogLevel.Warning,
+        Message = "The security stamp of user {UserId} could not be rotated after a revoke (concurrent updates); ended sessions are gone, but a lost delete would not be caught")]
+    public static partial void StampNotRotated(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 2013, EventName = "SessionValidationUnavailable", Level = LogLevel.Warning,
+        Message = "Session {SessionFingerprint} could not be re-validated (accounts database unavailable); the request is treated as anonymous")]
+    public static partial void ValidationUnavailable(ILogger logger, string sessionFingerprint, Exception exception);
+
+    [LoggerMessage(EventId = 2014, EventName = "SessionEventFailed", Level = LogLevel.Error,
+        Message = "A server-session event handler ({Event}) failed; the request goes on")]
+    public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 }

@@ -14,7 +14,14 @@ public sealed record SessionRecord
     /// <summary>Other claims of the user (type, value), for pages and policies that need them.</summary>
     public IReadOnlyList<SessionClaim> Claims { get; init; } = [];
 
+    /// <summary>The user's security stamp when the session was made or last re-stamped; a change in the accounts database ends it.</summary>
     public string? SecurityStamp { get; init; }
+
+    /// <summary>
+    /// When the session was last checked against the accounts database (stamp, lockout, existence);
+    /// null means "at <see cref="CreatedAt"/>". The handler checks again once Sessions:ValidationInterval has passed.
+    /// </summary>
+    public DateTimeOffset? ValidatedAt { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -45,6 +45,8 @@ internal static class SessionsExtensions
         services.AddOptions<ServerSessionSchemeOptions>(ServerSessionDefaults.Scheme)
             .Configure<IOptions<ServerSessionOptions>>((scheme, settings) => settings.Value.ConfigureScheme(scheme));
         services.AddAuthorization();
+        // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
+        services.AddScoped<SessionRevocation>();
         return builder;
     }
 

@@ -26,10 +26,21 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
     protected abstract Task<ISessionStore> CreateStoreAsync();
 
+    /// <summary>Another store on the same backend (same clock), with other settings, e.g. a session limit.</summary>
+    protected abstract ISessionStore NewStore(ServerSessionOptions options);
+
+    private ISessionStore StoreWithLimit(int maxPerUser) => NewStore(new ServerSessionOptions
+    {
+        IdleTimeout = Options.Value.IdleTimeout,
+        AbsoluteTimeout = Options.Value.AbsoluteTimeout,
+        KeyPrefix = Options.Value.KeyPrefix,
+        MaxPerUser = maxPerUser,
+    });
+
     /// <summary>Lets more than <see cref="IdleTimeout"/> pass for the store's idle expiry.</summary>
     protected abstract Task LetIdleTimeoutPassAsync();
 
-    /// <summary>Lets part of the idle timeout pass, as a request gap shorter than it would.</summary>
+    /// <summary>Lets part of the idle timeout pass, as a request gap shorter than it would (the clock moves on as much).</summary>
     protected abstract Task LetTimePassAsync(TimeSpan span);
 
     public async Task InitializeAsync() => Store = await CreateStoreAsync();
@@ -218,6 +229,129 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(100, ids.Select(id => id.Value).Distinct().Count());
         Assert.NotEqual(SessionId.New("user-tag").Tag, SessionId.New("another-user").Tag);
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task TwentyParallelSignInsOfOneUserAtALimitOfThreeLeaveExactlyThree()
+    {
+        var store = StoreWithLimit(3);
+        var sessions = Enumerable.Range(0, 20).Select(_ => NewSession("user-racing")).ToList();
+
+        var evicted = await Task.WhenAll(sessions.Select(s => Task.Run(() => store.CreateAsync(s.Id, s.Record))));
+
+        var listed = await store.ListByUserAsync("user-racing");
+        Assert.Equal(3, listed.Count);
+        Assert.Equal(17, evicted.Sum(e => e.Count));
+        Assert.Equal(3, (await Task.WhenAll(sessions.Select(s => store.GetAndTouchAsync(s.Id)))).Count(r => r is not null));
+        Assert.Empty(evicted.SelectMany(e => e).Select(e => e.Handle).Intersect(listed.Select(s => s.Handle)));
+    }
+
+    [Fact]
+    public async Task ASignInAtTheLimitEndsTheLeastRecentlyActiveSessionAndSaysWhich()
+    {
+        var store = StoreWithLimit(3);
+        var sessions = new List<SessionId>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (id, record) = NewSession("user-limit");
+            Assert.Empty(await store.CreateAsync(id, record));
+            sessions.Add(id);
+        }
+
+        // The oldest sign-in stays busy; the second one is the least recently active.
+        await LetTimePassAsync(IdleTimeout * 0.3);
+        Assert.NotNull(await store.GetAndTouchAsync(sessions[0]));
+        Assert.NotNull(await store.GetAndTouchAsync(sessions[2]));
+        var (newest, newestRecord) = NewSession("user-limit");
+        var evicted = await store.CreateAsync(newest, newestRecord);
+
+        var ended = Assert.Single(evicted);
+        Assert.Equal(sessions[1].Handle, ended.Handle);
+        Assert.Equal("user-limit", ended.Record.UserId);
+        Assert.Null(await store.GetAndTouchAsync(sessions[1]));
+        Assert.Equal(
+            new[] { sessions[0], sessions[2], newest }.Select(id => id.Handle.Value).Order(StringComparer.Ordinal),
+            (await store.ListByUserAsync("user-limit")).Select(s => s.Handle.Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoLimitByDefault()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            var (id, record) = NewSession("user-unlimited");
+            Assert.Empty(await Store.CreateAsync(id, record));
+        }
+
+        Assert.Equal(12, (await Store.ListByUserAsync("user-unlimited")).Count);
+    }
+
+    [Fact]
+    public async Task ListingTellsWhenEachSessionWasLastActiveAndWhenItEnds()
+    {
+        var (busy, busyRecord) = NewSession("user-active");
+        var (quiet, quietRecord) = NewSession("user-active");
+        await Store.CreateAsync(busy, busyRecord);
+        await Store.CreateAsync(quiet, quietRecord);
+
+        await LetTimePassAsync(IdleTimeout * 0.5);
+        Assert.NotNull(await Store.GetAndTouchAsync(busy));
+        var listed = (await Store.ListByUserAsync("user-active")).ToDictionary(s => s.Handle);
+
+        var slack = TimeSpan.FromMilliseconds(300);
+        Assert.InRange(listed[busy.Handle].LastActiveAt - listed[quiet.Handle].LastActiveAt, IdleTimeout * 0.5 - slack, IdleTimeout * 0.5 + slack);
+        Assert.InRange(listed[quiet.Handle].LastActiveAt, quietRecord.CreatedAt, quietRecord.CreatedAt + slack);
+        Assert.InRange(listed[busy.Handle].EndsAt - listed[busy.Handle].LastActiveAt, IdleTimeout - slack, IdleTimeout);
+    }
+
+    [Fact]
+    public async Task EndsAtIsTheAbsoluteExpiryWhenThatComesFirst()
+    {
+        var (id, record) = NewSession("user-ends");
+        record = record with { AbsoluteExpiresAt = record.CreatedAt + IdleTimeout * 0.5 };
+        await Store.CreateAsync(id, record);
+
+        var listed = Assert.Single(await Store.ListByUserAsync("user-ends"));
+
+        Assert.InRange(listed.EndsAt, record.AbsoluteExpiresAt - TimeSpan.FromMilliseconds(300), record.AbsoluteExpiresAt);
+    }
+
+    [Fact]
+    public async Task AnUpdateWritesTheRecordButNeitherExtendsNorRevivesTheSession()
+    {
+        var (id, record) = NewSession("user-update");
+        await Store.CreateAsync(id, record);
+        var validatedAt = Clock.GetUtcNow().AddMinutes(1);
+
+        Assert.True(await Store.UpdateAsync(id, record with { ValidatedAt = validatedAt }));
+        Assert.Equal(validatedAt, (await Store.GetAndTouchAsync(id))?.ValidatedAt);
+
+        await LetTimePassAsync(IdleTimeout * 0.6);
+        Assert.True(await Store.UpdateAsync(id, record with { ValidatedAt = validatedAt.AddMinutes(1) }));
+        await LetTimePassAsync(IdleTimeout * 0.6);
+        Assert.Null(await Store.GetAndTouchAsync(id));
+
+        Assert.False(await Store.UpdateAsync(id, record));
+        Assert.Null(await Store.GetAndTouchAsync(id));
+    }
+
+    [Fact]
+    public async Task RestampingSetsTheNewStampOnEveryLiveSessionOfTheUserAndNoOneElses()
+    {
+        var (a, aRecord) = NewSession("user-restamp");
+        var (b, bRecord) = NewSession("user-restamp");
+        var (other, otherRecord) = NewSession("user-not-restamped");
+        await Store.CreateAsync(a, aRecord);
+        await Store.CreateAsync(b, bRecord);
+        await Store.CreateAsync(other, otherRecord);
+
+        var count = await Store.RestampAllByUserAsync("user-restamp", "NEW-STAMP");
+
+        Assert.Equal(2, count);
+        Assert.Equal("NEW-STAMP", (await Store.GetAndTouchAsync(a))?.SecurityStamp);
+        Assert.Equal("NEW-STAMP", (await Store.GetAndTouchAsync(b))?.SecurityStamp);
+        Assert.Equal("STAMP", (await Store.GetAndTouchAsync(other))?.SecurityStamp);
+        Assert.Equal(0, await Store.RestampAllByUserAsync("user-restamp", "NEW-STAMP"));
     }
 
     private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null)

@@ -14,12 +14,19 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     {
         _redis = await RedisServer.StartAsync();
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        return new RedisSessionStore(_connection, Options, Clock);
+        return NewStore(Options.Value);
     }
+
+    protected override ISessionStore NewStore(ServerSessionOptions options) =>
+        new RedisSessionStore(_connection, Microsoft.Extensions.Options.Options.Create(options), Clock);
 
     protected override Task LetIdleTimeoutPassAsync() => Task.Delay(IdleTimeout + TimeSpan.FromMilliseconds(300));
 
-    protected override Task LetTimePassAsync(TimeSpan span) => Task.Delay(span);
+    protected override async Task LetTimePassAsync(TimeSpan span)
+    {
+        await Task.Delay(span);
+        Clock.Advance(span); // so "now" minus the TTL gone tells the last use, as with a real clock
+    }
 
     public override async Task DisposeAsync()
     {
@@ -75,6 +82,36 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     }
 
     [Fact]
+    public async Task ListingAUserWithTenThousandDeadIdsReadsIdsOnceAndRecordsInOnePipelineAndPrunesInBoundedChunks()
+    {
+        const string user = "user-dead-ids";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        var live = SessionId.New(user);
+        await Store.CreateAsync(live, Record(user));
+        const int dead = 10_000;
+        await _redis.Db.SetAddAsync(indexKey, Enumerable.Range(0, dead).Select(_ => (RedisValue)SessionId.New(user).Handle.Value).ToArray());
+        await _redis.ResetStatsAsync();
+
+        var listed = await Store.ListByUserAsync(user);
+
+        Assert.Equal([live.Handle], listed.Select(s => s.Handle).ToArray());
+        for (var wait = 0; wait < 50 && await _redis.Db.SetLengthAsync(indexKey) > 1; wait++)
+        {
+            await Task.Delay(100); // the prune is fire-and-forget: the page does not wait for it
+        }
+
+        Assert.Equal(1, await _redis.Db.SetLengthAsync(indexKey));
+        var calls = await _redis.CommandCallsAsync();
+        // One SMEMBERS, then GET and PTTL of every member in one pipelined batch, then SREM of at
+        // most StaleChunk members at a time: a long backlog never blocks Redis in one long command.
+        Assert.Equal(1, calls["smembers"]);
+        Assert.Equal(dead + 1, calls["get"]);
+        Assert.Equal(dead + 1, calls["pttl"]);
+        Assert.Equal(dead / RedisSessionStore.StaleChunk, calls["srem"]);
+        Assert.Equal([live.Handle], (await Store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
+    }
+
+    [Fact]
     public async Task RedisHoldsNoSessionIdInAnyKeyOrIndexOnlyItsHash()
     {
         var id = SessionId.New("user-hashed");
@@ -106,6 +143,11 @@ public sealed class InMemorySessionStoreContractTests : SessionStoreContract
 {
     protected override Task<ISessionStore> CreateStoreAsync() =>
         Task.FromResult<ISessionStore>(new InMemorySessionStore(Options, Clock));
+
+    // One process, one store: a second instance would hold other sessions, so the limit's cases use
+    // a store of their own on the same clock (what they assert is within that store).
+    protected override ISessionStore NewStore(ServerSessionOptions options) =>
+        new InMemorySessionStore(Microsoft.Extensions.Options.Options.Create(options), Clock);
 
     protected override Task LetIdleTimeoutPassAsync()
     {

@@ -14,6 +14,9 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:KeyPrefix", "a{b}", "Sessions:KeyPrefix")]
     [InlineData("Sessions:PreviousCookieKeys:0", "c2hvcnQ=", "Sessions:PreviousCookieKeys:0")]
     [InlineData("Redis:OperationTimeout", "00:10:00", "Redis:OperationTimeout")]
+    [InlineData("Sessions:ValidationInterval", "00:00:00.5", "Sessions:ValidationInterval")]
+    [InlineData("Sessions:ValidationInterval", "-00:05:00", "Sessions:ValidationInterval")]
+    [InlineData("Sessions:MaxPerUser", "-1", "Sessions:MaxPerUser")]
     public void ABadSettingStopsStartUpAndNamesTheSetting(string key, string value, string named)
     {
         using var app = new SessionAuthApplication(null, new Dictionary<string, string?> { [key] = value });

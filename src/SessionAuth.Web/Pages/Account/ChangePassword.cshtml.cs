@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
@@ -16,6 +17,7 @@ public sealed class ChangePasswordModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
     AccountsDbContext db,
+    ActivityLog activity,
     ILogger<ChangePasswordModel> logger) : PageModel
 {
     public const string WrongCurrentPassword = "That is not your current password.";
@@ -92,6 +94,7 @@ public sealed class ChangePasswordModel(
                 // are what a thief holding a cookie does, not the owner. The owner's other sessions
                 // stay, and signing in works again once the lockout ends.
                 AccountsLog.AccountLockedOut(logger, user.Id, HttpContext.Connection.RemoteIpAddress?.ToString());
+                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
                 await HttpContext.SignOutAsync();
                 return RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
             }
@@ -120,6 +123,8 @@ public sealed class ChangePasswordModel(
         // ... and every other session of the user ends.
         var ended = await store.RemoveAllByUserAsync(user.Id, except: HttpContext.GetServerSession()?.Id);
         AccountsLog.PasswordChanged(logger, user.Id, ended);
+        await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
+            ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");
         return RedirectToPage(new { Notice = "changed" });
     }
 }

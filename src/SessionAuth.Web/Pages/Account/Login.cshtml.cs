@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
@@ -13,6 +14,7 @@ public sealed class LoginModel(
     ISessionStore store,
     DecoyPasswordCheck decoy,
     EmailFingerprint fingerprint,
+    ActivityLog activity,
     ILogger<LoginModel> logger) : PageModel
 {
     public const string InvalidCredentials = "Invalid email or password.";
@@ -95,6 +97,11 @@ public sealed class LoginModel(
             // Unknown email and locked account do the same work as a wrong password, and read the same.
             decoy.Verify(Input.Password);
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, user is null ? "unknown email" : "locked out");
+            if (user is not null)
+            {
+                await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, HttpContext, "account locked");
+            }
+
             return InvalidCredentialsPage();
         }
 
@@ -103,9 +110,11 @@ public sealed class LoginModel(
         if (!result.Succeeded)
         {
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(Input.Email, HttpContext.RequestAborted), clientIp, "wrong password");
+            await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, HttpContext, "wrong password");
             if (result.IsLockedOut)
             {
                 AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
+                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
             }
 
             return InvalidCredentialsPage();
@@ -120,6 +129,7 @@ public sealed class LoginModel(
         // Through the default scheme (the server session), so whatever registers that scheme takes the sign-in.
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
         AccountsLog.LoginSucceeded(logger, user.Id, clientIp);
+        await activity.RecordAsync(user.Id, ActivityKind.SignedIn, HttpContext);
         return LocalRedirect(returnUrl);
     }
 

@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Pages.Account;
 
-public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<RegisterModel> logger) : PageModel
+public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLog activity, ILogger<RegisterModel> logger) : PageModel
 {
     public const string EmailTaken = "An account with this email already exists. Sign in instead.";
 
@@ -64,6 +65,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ILogger<Re
         }
 
         AccountsLog.UserRegistered(logger, user.Id);
+        await activity.RecordAsync(user.Id, ActivityKind.AccountCreated, HttpContext);
 
         // Registration does not sign in: the person signs in through the same form as always,
         // and lands where they were going.

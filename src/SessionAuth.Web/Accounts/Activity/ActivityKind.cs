@@ -1,0 +1,40 @@
+namespace SessionAuth.Web.Accounts.Activity;
+
+/// <summary>
+/// The security events a user sees under "Recent activity". Stored by name (not number), so the
+/// table reads plainly and a member can be added anywhere without renumbering stored rows.
+/// </summary>
+public enum ActivityKind
+{
+    AccountCreated,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
+    SessionRevoked,
+    OtherSessionsRevoked,
+    SessionEndedByLimit,
+    PasswordChanged,
+    LockedOut,
+    AccountDeleted,
+    RefreshTokenReuse,
+}
+
+public static class ActivityKindText
+{
+    /// <summary>What the sessions page says for each kind.</summary>
+    public static string Describe(this ActivityKind kind) => kind switch
+    {
+        ActivityKind.AccountCreated => "Account created",
+        ActivityKind.SignedIn => "Signed in",
+        ActivityKind.SignInFailed => "Sign-in failed",
+        ActivityKind.SignedOut => "Signed out",
+        ActivityKind.SessionRevoked => "Session ended from the sessions page",
+        ActivityKind.OtherSessionsRevoked => "All other sessions ended",
+        ActivityKind.SessionEndedByLimit => "Session ended by the limit on sessions",
+        ActivityKind.PasswordChanged => "Password changed",
+        ActivityKind.LockedOut => "Locked out after wrong passwords",
+        ActivityKind.AccountDeleted => "Account deleted",
+        ActivityKind.RefreshTokenReuse => "Reused refresh token refused; its tokens ended",
+        _ => kind.ToString(),
+    };
+}

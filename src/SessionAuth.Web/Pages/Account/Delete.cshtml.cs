@@ -1,0 +1,94 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Pages.Account;
+
+/// <summary>
+/// Deleting the account proves the current password (a stolen cookie alone must not be able to),
+/// then ends every session of the user, deletes their activity and the user, and signs this
+/// browser out. A wrong password counts toward lockout exactly as on the change-password page.
+/// </summary>
+public sealed class DeleteModel(
+    UserManager<ApplicationUser> users,
+    SessionRevocation revocation,
+    AccountsDbContext db,
+    ActivityLog activity,
+    ILogger<DeleteModel> logger) : PageModel
+{
+    public const string WrongPassword = "That is not your current password. Nothing was deleted.";
+    public const string DeletedNotice = "deleted";
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter your current password to delete your account.")]
+        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Current password")]
+        public string Password { get; set; } = "";
+    }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            // The session outlived its account: end it.
+            await HttpContext.SignOutAsync();
+            return RedirectToPage(AppRoutes.Login);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            ModelState.AddModelError(string.Empty, ChangePasswordModel.LockedOut);
+            return Page();
+        }
+
+        if (!await users.CheckPasswordAsync(user, Input.Password))
+        {
+            // As on the change-password page: a guess counts toward lockout, and the guessing session ends at it.
+            await users.CountFailedPasswordAsync(db, user);
+            if (await users.IsLockedOutAsync(user))
+            {
+                AccountsLog.AccountLockedOut(logger, user.Id, HttpContext.Connection.RemoteIpAddress?.ToString());
+                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
+                await HttpContext.SignOutAsync();
+                return RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
+            }
+
+            ModelState.AddModelError("Input.Password", WrongPassword);
+            return Page();
+        }
+
+        // Sessions first: if anything after this fails, the person is signed out everywhere and can
+        // sign in and try again, rather than a deleted user's sessions living on.
+        var ended = await revocation.RevokeAllAsync(user.Id, HttpContext.RequestAborted);
+        var result = await users.DeleteAsync(user);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Deleting user {user.Id} failed: {string.Join(", ", result.Errors.Select(e => e.Code))}");
+        }
+
+        var events = await activity.DeleteAllAsync(user.Id, CancellationToken.None);
+        ActivityLogMessages.AccountDeleted(logger, user.Id, ended, events);
+        await HttpContext.SignOutAsync();
+        return Redirect($"{AppRoutes.Home}?Notice={DeletedNotice}");
+    }
+}

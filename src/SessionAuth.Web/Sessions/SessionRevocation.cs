@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Identity;
+using SessionAuth.Web.Accounts;
+
+namespace SessionAuth.Web.Sessions;
+
+/// <summary>
+/// Ending a user's sessions on purpose (the sessions page, account deletion): the one place the rules
+/// live. Each end is immediate on every instance (the record is gone from the shared store) and is
+/// then made durable against a lost delete: the user's security stamp is rotated in the accounts
+/// database and the surviving sessions are re-stamped, so a copy of an ended session that Redis brings
+/// back (an async replica promoted, a restored backup) dies at its next re-validation.
+/// Throws <see cref="SessionStoreUnavailableException"/> when the store cannot be reached.
+/// </summary>
+public sealed class SessionRevocation(
+    ISessionStore store, UserManager<ApplicationUser> users, ILogger<SessionRevocation> logger)
+{
+    private const int StampAttempts = 3;
+
+    /// <summary>Ends the user's session named by <paramref name="handle"/>; false (nothing changed) if unknown, foreign or gone.</summary>
+    public async Task<bool> RevokeAsync(string userId, SessionHandle handle, CancellationToken cancellationToken)
+    {
+        if (await store.RemoveByHandleAsync(userId, handle, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        SessionLog.SessionsRevoked(logger, userId, 1, "one");
+        await RotateStampAsync(userId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Ends every session of the user but <paramref name="current"/>; returns how many ended.</summary>
+    public async Task<int> RevokeOthersAsync(string userId, SessionId current, CancellationToken cancellationToken)
+    {
+        var ended = await store.RemoveAllByUserAsync(userId, except: current, cancellationToken);
+        SessionLog.SessionsRevoked(logger, userId, ended, "others");
+        await RotateStampAsync(userId, cancellationToken);
+        return ended;
+    }
+
+    /// <summary>Ends every session of the user, the current one too; returns how many ended.</summary>
+    public async Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        var ended = await store.RemoveAllByUserAsync(userId, except: null, cancellationToken);
+        SessionLog.SessionsRevoked(logger, userId, ended, "all");
+        await RotateStampAsync(userId, cancellationToken);
+        return ended;
+    }
+
+    /// <summary>
+    /// The database first, then the sessions: a surviving session re-validated in between sees a new
+    /// stamp on the user and an old one on itself, and reads its record again before ending it.
+    /// </summary>
+    internal async Task RotateStampAsync(string userId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < StampAttempts; attempt++)
+        {
+            var user = await users.FindByIdAsync(userId);
+            if (user is null)
+            {
+                return; // Deleted meanwhile: every session dies at its next validation anyway.
+            }
+
+            // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
+            if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
+            {
+                var stamp = await users.GetSecurityStampAsync(user);
+                await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
+                return;
+            }
+        }
+
+        SessionLog.StampNotRotated(logger, userId);
+    }
+}
