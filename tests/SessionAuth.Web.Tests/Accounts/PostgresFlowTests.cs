@@ -12,6 +12,8 @@ namespace SessionAuth.Web.Tests.Accounts;
 
 public sealed class SessionFlowOnPostgresTests(PostgresAppFixture fixture) : SessionFlowTests(fixture), IClassFixture<PostgresAppFixture>;
 
+// Its twenty parallel registrations are a burst of password hashes: alone, not beside other classes' Redis calls.
+[Collection(RunsAlone.Name)]
 public sealed class RegistrationOnPostgresTests(PostgresAppFixture fixture) : RegistrationTests(fixture), IClassFixture<PostgresAppFixture>;
 
 public sealed class ChangePasswordOnPostgresTests(PostgresAppFixture fixture) : ChangePasswordTests(fixture), IClassFixture<PostgresAppFixture>;
