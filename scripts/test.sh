@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SessionAuth on a fresh Debian machine: installs what the tests need
-# (redis-server, redis-cli for the Redis Cluster tests, chromium, docker-compose, nginx) with apt-get when
-# it is missing, then runs `dotnet test` on the
+# (redis-server, redis-cli for the Redis Cluster tests, chromium, postgresql, docker-compose, nginx) with
+# apt-get when it is missing, then runs `dotnet test` on the
 # solution and ends with one line: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ source scripts/install-missing.sh
 install_missing redis-server:redis-server redis-tools:redis-cli chromium:/usr/bin/chromium
 # The deploy files are checked by the tools that read them (Operations/DeployFilesTests).
 install_missing docker-compose:docker-compose nginx:/usr/sbin/nginx
+# The accounts tests on PostgreSQL start their own server from Debian's package (tests/…/PostgresServer.cs).
+install_missing 'postgresql:/usr/lib/postgresql/*/bin/initdb'
 
 results="$(mktemp -d)"
 set +e

@@ -1,13 +1,26 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Accounts;
 
-public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The accounts model: Identity's users and roles, the activity log, the Data Protection key ring
+/// and the session cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
+/// <see cref="PostgresAccountsDbContext"/>), each with its own migrations folder, because a
+/// migration's SQL and column types are provider-specific. Everything else asks for this type.
+/// A model change needs a migration for both: <c>bash scripts/add-migration.sh Name</c>.
+/// </summary>
+public abstract class AccountsDbContext(DbContextOptions options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
+
+    /// <summary>Long-lived secrets, not cache: here so a Redis flush cannot split the instances' forms.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<CookieKeyRecord> CookieKeys => Set<CookieKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -25,5 +38,18 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             activity.HasIndex(e => new { e.UserId, e.OccurredAt });
             activity.HasIndex(e => e.OccurredAt);
         });
+        builder.Entity<DataProtectionKey>();
+        builder.Entity<CookieKeyRecord>(key =>
+        {
+            key.ToTable("CookieKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(64);
+        });
     }
 }
+
+/// <summary>The accounts database on SQLite (Accounts:Provider=Sqlite, the default); migrations in Migrations/Sqlite.</summary>
+public sealed class SqliteAccountsDbContext(DbContextOptions<SqliteAccountsDbContext> options) : AccountsDbContext(options);
+
+/// <summary>The accounts database on PostgreSQL (Accounts:Provider=Postgres); migrations in Migrations/Postgres.</summary>
+public sealed class PostgresAccountsDbContext(DbContextOptions<PostgresAccountsDbContext> options) : AccountsDbContext(options);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,27 +10,38 @@ internal static class AccountsExtensions
 {
     public const string ConnectionStringName = "Accounts";
 
-    /// <summary>ASP.NET Core Identity on EF Core + SQLite: users, password hashes, lockout.</summary>
+    /// <summary>
+    /// ASP.NET Core Identity on EF Core (SQLite or PostgreSQL, Accounts:Provider): users, password
+    /// hashes, lockout; and the secrets that must outlive Redis: the Data Protection key ring and
+    /// the session cookie key.
+    /// </summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
+        var provider = ReadProvider(builder.Configuration);
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidSettingException(
-                $"ConnectionStrings:{ConnectionStringName} is empty. Set it to a SQLite connection string, e.g. 'Data Source=accounts.db'.");
+            throw new InvalidSettingException(provider == AccountsProvider.Sqlite
+                ? $"ConnectionStrings:{ConnectionStringName} is empty. Set it to a SQLite connection string, e.g. 'Data Source=accounts.db'."
+                : $"ConnectionStrings:{ConnectionStringName} is empty. With {AccountsOptions.ProviderKey}=Postgres set it to an Npgsql connection string, e.g. 'Host=db;Database=sessionauth;Username=app;Password=…'.");
         }
 
-        try
+        CheckConnectionString(provider, connectionString);
+        // Everything asks for AccountsDbContext; the provider's subclass carries its own migrations.
+        if (provider == AccountsProvider.Postgres)
         {
-            _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>(options => options.UseNpgsql(connectionString));
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        else
         {
-            throw new InvalidSettingException(
-                $"ConnectionStrings:{ConnectionStringName} is not a SQLite connection string ({ex.Message}). Use e.g. 'Data Source=accounts.db'.");
+            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>(options => options.UseSqlite(connectionString));
         }
 
-        builder.Services.AddDbContext<AccountsDbContext>(options => options.UseSqlite(connectionString));
+        // Data Protection keys (antiforgery tokens, TempData) are long-lived secrets, not cache: every
+        // instance reads the same ring from the accounts database, whatever happens to Redis.
+        builder.Services.AddDataProtection().PersistKeysToDbContext<AccountsDbContext>();
+        builder.Services.AddSingleton<Sessions.ICookieKeyStore, AccountsCookieKeyStore>();
+
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName)
             .Configure<IConfiguration>((policy, configuration) =>
                 policy.MinimumScore = configuration.GetValue(PasswordPolicyOptions.MinimumScoreKey, policy.MinimumScore))
@@ -74,9 +86,10 @@ internal static class AccountsExtensions
     }
 
     /// <summary>
-    /// Applies committed migrations at start-up. EF Core's migration lock lets several instances
-    /// start at once; it is taken only when something is pending, so a lock row left by a process
-    /// killed mid-migration cannot stall every later start.
+    /// Applies the provider's committed migrations at start-up. EF Core's migration lock (SQLite: a
+    /// row in __EFMigrationsLock; PostgreSQL: a table lock held by the migrating transaction) lets
+    /// several instances start at once. It is taken only when something is pending, so a SQLite
+    /// lock row left by a process killed mid-migration cannot stall every later start.
     /// </summary>
     public static async Task MigrateAccountsDatabaseAsync(this WebApplication app)
     {
@@ -84,7 +97,11 @@ internal static class AccountsExtensions
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         try
         {
-            EnsureDirectoryFor(db.Database.GetConnectionString());
+            if (db.Database.IsSqlite())
+            {
+                EnsureDirectoryFor(db.Database.GetConnectionString());
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             if (pending.Count == 0)
             {
@@ -94,11 +111,50 @@ internal static class AccountsExtensions
             AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync();
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
-            // A path that cannot be created, opened or read as SQLite: the setting names a place the app cannot use.
+            // A path that cannot be created, opened or read as SQLite, or a PostgreSQL server that refuses
+            // us: the setting names a database the app cannot use. Npgsql's messages hold no password.
             throw new InvalidSettingException(
                 $"ConnectionStrings:{ConnectionStringName} names a database the app cannot open or migrate ({ex.Message.Trim()}).");
+        }
+    }
+
+    private static AccountsProvider ReadProvider(ConfigurationManager configuration)
+    {
+        var value = configuration[AccountsOptions.ProviderKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return AccountsProvider.Sqlite;
+        }
+
+        // Names only: Enum.TryParse would also take "1" or "Sqlite,Postgres".
+        foreach (var provider in Enum.GetValues<AccountsProvider>())
+        {
+            if (string.Equals(value.Trim(), provider.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return provider;
+            }
+        }
+
+        throw new InvalidSettingException(
+            $"{AccountsOptions.ProviderKey} must be Sqlite (the default) or Postgres (it is '{value}').");
+    }
+
+    private static void CheckConnectionString(AccountsProvider provider, string connectionString)
+    {
+        try
+        {
+            _ = provider == AccountsProvider.Postgres
+                ? new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+                : (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The parser's message names the bad keyword, not the string (which may hold a password).
+            throw new InvalidSettingException(provider == AccountsProvider.Postgres
+                ? $"ConnectionStrings:{ConnectionStringName} is not an Npgsql connection string ({ex.Message}). Use e.g. 'Host=db;Database=sessionauth;Username=app;Password=…'."
+                : $"ConnectionStrings:{ConnectionStringName} is not a SQLite connection string ({ex.Message}). Use e.g. 'Data Source=accounts.db'.");
         }
     }
 

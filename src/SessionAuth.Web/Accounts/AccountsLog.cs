@@ -7,7 +7,7 @@ namespace SessionAuth.Web.Accounts;
 internal static partial class AccountsLog
 {
     [LoggerMessage(EventId = 1001, EventName = "ApplyingMigrations", Level = LogLevel.Information,
-        Message = "Applying {Count} accounts database migration(s): {Migrations}. If this hangs, a process died mid-migration: delete the row in __EFMigrationsLock.")]
+        Message = "Applying {Count} accounts database migration(s): {Migrations}. If this hangs on SQLite, a process died mid-migration: delete the row in __EFMigrationsLock.")]
     public static partial void ApplyingMigrations(ILogger logger, int count, string migrations);
 
     [LoggerMessage(EventId = 1010, EventName = "UserRegistered", Level = LogLevel.Information,

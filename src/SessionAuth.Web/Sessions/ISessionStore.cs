@@ -48,10 +48,4 @@ public interface ISessionStore
     /// user's slot, keeping each one's expiry; returns how many were re-stamped.
     /// </summary>
     Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Returns the cookie-signing key shared by every instance on this store: the one already kept,
-    /// or <paramref name="candidate"/> if there was none.
-    /// </summary>
-    Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default);
 }

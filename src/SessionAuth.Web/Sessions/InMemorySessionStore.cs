@@ -13,7 +13,6 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
     private readonly Lock _gate = new();
     private readonly Dictionary<SessionHandle, Entry> _sessions = [];
     private readonly Dictionary<string, HashSet<SessionHandle>> _byUser = new(StringComparer.Ordinal);
-    private byte[]? _cookieKey;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public string Name => "in-process";
@@ -177,15 +176,6 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
             }
 
             return Task.FromResult(count);
-        }
-    }
-
-    public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            _cookieKey ??= candidate;
-            return Task.FromResult(_cookieKey);
         }
     }
 

@@ -312,15 +312,6 @@ internal sealed class RedisSessionStore(
             throw new RedisException("The user's sessions kept changing while being re-stamped.");
         });
 
-    public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default) =>
-        Guard(async () =>
-        {
-            // SET NX GET: whoever comes first writes the key, everyone reads the same one.
-            var existing = await Db.StringSetAndGetAsync(
-                $"{_options.KeyPrefix}:cookie-key", candidate, expiry: null, keepTtl: false, when: When.NotExists);
-            return existing.IsNull ? candidate : (byte[])existing!;
-        });
-
     private StoredSession Listed(SessionHandle handle, SessionRecord record, TimeSpan ttl, DateTimeOffset now)
     {
         // Every touch sets the TTL to the idle timeout, so what is gone of it is the time since the last use.

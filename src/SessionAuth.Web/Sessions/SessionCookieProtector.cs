@@ -12,7 +12,7 @@ namespace SessionAuth.Web.Sessions;
 /// A value that fails the check never reaches the store.
 /// </summary>
 internal sealed class SessionCookieProtector(
-    ISessionStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger)
+    ICookieKeyStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger)
 {
     private const int MacBytes = 16;
     private const int MacLength = 22; // base64url of 16 bytes
@@ -66,7 +66,7 @@ internal sealed class SessionCookieProtector(
         }
 
         // An unknown key may be a new shared key, written by another instance after the store lost
-        // the old one (a flushed or non-persistent Redis). Look again, at most every few seconds.
+        // or replaced the old one (a restored database backup). Look again, at most every few seconds.
         var refreshed = await RefreshAsync(keys, cancellationToken);
         return refreshed is not null && refreshed.Verifies(cookieValue) ? id : null;
     }
@@ -98,7 +98,7 @@ internal sealed class SessionCookieProtector(
         var previous = settings.PreviousCookieKeys.Select(k => ServerSessionOptions.DecodeCookieKey(k)!).ToArray();
         if (Interlocked.CompareExchange(ref _keys, new KeySet(key, [key], previous), null) is null)
         {
-            SessionLog.CookieKeyLoaded(logger, Fingerprint(key), configured is null ? $"the {store.Name} session store" : "Sessions:CookieKey",
+            SessionLog.CookieKeyLoaded(logger, Fingerprint(key), configured is null ? $"the {store.Name}" : "Sessions:CookieKey",
                 previous.Length);
         }
 
@@ -122,7 +122,7 @@ internal sealed class SessionCookieProtector(
     /// <summary>
     /// Offering our key puts it back if the store lost it; otherwise we adopt the one it holds and
     /// keep accepting the keys we signed with before. Adopting is logged as a warning: it is what a
-    /// flushed Redis looks like, and also what someone with write access to Redis would do.
+    /// restored or replaced key row looks like, and also what someone with write access to the database would do.
     /// </summary>
     private async ValueTask<KeySet> SyncAsync(KeySet keys, CancellationToken cancellationToken)
     {

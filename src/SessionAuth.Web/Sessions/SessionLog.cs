@@ -32,8 +32,8 @@ internal static partial class SessionLog
     public static partial void CookieKeyLoaded(ILogger logger, string keyFingerprint, string source, int previousKeyCount);
 
     [LoggerMessage(EventId = 2008, EventName = "SessionCookieKeyChanged", Level = LogLevel.Warning,
-        Message = "The session cookie key changed from {OldKeyFingerprint} to {NewKeyFingerprint}, adopted from the {Store} session store. "
-            + "Expected after Redis lost its data; otherwise someone with write access to Redis replaced it. Set Sessions:CookieKey to pin the key.")]
+        Message = "The session cookie key changed from {OldKeyFingerprint} to {NewKeyFingerprint}, adopted from the {Store}. "
+            + "Expected after a database restore; otherwise someone with write access to the {Store} replaced it. Set Sessions:CookieKey to pin the key.")]
     public static partial void CookieKeyChanged(ILogger logger, string oldKeyFingerprint, string newKeyFingerprint, string store);
 
     [LoggerMessage(EventId = 2009, EventName = "SessionsEvictedByLimit", Level = LogLevel.Information,

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
@@ -14,7 +12,8 @@ internal static class SessionsExtensions
 
     /// <summary>
     /// Server-side sessions: Redis when ConnectionStrings:Redis is set, else the in-process store.
-    /// Also puts the Data Protection key ring in Redis, so every instance reads the others' antiforgery tokens.
+    /// The Data Protection key ring and the cookie key live in the accounts database (AddAccounts), not here:
+    /// losing Redis data must cost the signed-in sessions only.
     /// </summary>
     public static WebApplicationBuilder AddServerSessions(this WebApplicationBuilder builder)
     {
@@ -37,10 +36,6 @@ internal static class SessionsExtensions
             services.AddSingleton<IConnectionMultiplexer>(sp =>
                 ConnectRedis(redisConfiguration, sp.GetRequiredService<IOptions<RedisOptions>>().Value));
             services.AddSingleton<ISessionStore, RedisSessionStore>();
-            services.AddOptions<KeyManagementOptions>()
-                .Configure<IConnectionMultiplexer, IOptions<ServerSessionOptions>>((keys, redis, sessions) =>
-                    keys.XmlRepository = new RedisXmlRepository(
-                        () => redis.GetDatabase(), $"{sessions.Value.KeyPrefix}:data-protection-keys"));
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
 

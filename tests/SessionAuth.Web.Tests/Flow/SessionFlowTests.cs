@@ -5,7 +5,7 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Flow;
 
 /// <summary>The session flow end to end, against a real redis-server and a real SQLite file.</summary>
-public sealed class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
+public class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
 {
     private readonly SessionAuthApplication _app = fixture.App;
     private readonly RedisServer _redis = fixture.Redis;

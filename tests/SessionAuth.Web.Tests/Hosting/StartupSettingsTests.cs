@@ -18,6 +18,8 @@ public sealed class StartupSettingsTests
     [InlineData("HTTPS_PORT", "abc", "HTTPS_PORT", "whole number")]
     [InlineData("Hosting__TrustedProxies__0", "nonsense", "Hosting:TrustedProxies:0", "CIDR")]
     [InlineData("Hosting__TrustedProxies__0", "10.0.0.0/33", "Hosting:TrustedProxies:0", "CIDR")]
+    [InlineData("Accounts__Provider", "MySql", "Accounts:Provider", "Sqlite (the default) or Postgres")]
+    [InlineData("Accounts__Provider", "1", "Accounts:Provider", "Sqlite (the default) or Postgres")]
     public async Task ABadSettingPrintsOneLineAndExitsWithCode1(string variable, string value, string setting, string allowed)
     {
         var run = await RunAppAsync(new Dictionary<string, string> { [variable] = value });

@@ -1,7 +1,9 @@
+using SessionAuth.Web.Accounts;
+
 namespace SessionAuth.Web.Tests.Infrastructure;
 
 /// <summary>One test class's own redis-server and app instance, shared by its tests through <c>IClassFixture</c>.</summary>
-public sealed class RedisAppFixture : IAsyncLifetime
+public class RedisAppFixture : IAsyncLifetime
 {
     private RedisAppPair _pair = null!;
 
@@ -9,7 +11,16 @@ public sealed class RedisAppFixture : IAsyncLifetime
 
     public SessionAuthApplication App => _pair.App;
 
-    public async Task InitializeAsync() => _pair = await RedisAppPair.StartAsync();
+    /// <summary>The accounts database's provider: SQLite here, PostgreSQL in <see cref="PostgresAppFixture"/>.</summary>
+    protected virtual AccountsProvider Accounts => AccountsProvider.Sqlite;
+
+    public async Task InitializeAsync() => _pair = await RedisAppPair.StartAsync(accounts: Accounts);
 
     public async Task DisposeAsync() => await _pair.DisposeAsync();
+}
+
+/// <summary>As <see cref="RedisAppFixture"/>, with the accounts in a database of its own on the test PostgreSQL server.</summary>
+public sealed class PostgresAppFixture : RedisAppFixture
+{
+    protected override AccountsProvider Accounts => AccountsProvider.Postgres;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Accounts;
 
 namespace SessionAuth.Web.Tests.Infrastructure;
 
@@ -16,15 +17,19 @@ public sealed class RedisAppPair : IAsyncDisposable
     private readonly bool _kestrel;
     private readonly List<SessionAuthApplication> _instances = [];
 
-    private RedisAppPair(RedisServer redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices, bool kestrel)
+    private RedisAppPair(RedisServer redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices, bool kestrel, TestDatabase database)
     {
         Redis = redis;
         _settings = settings;
         _configureServices = configureServices;
         _kestrel = kestrel;
+        Database = database;
     }
 
     public RedisServer Redis { get; }
+
+    /// <summary>The accounts database every instance shares, as instances behind a load balancer do (it holds the Data Protection keys and the cookie key too).</summary>
+    public TestDatabase Database { get; }
 
     /// <summary>The first app instance, already started.</summary>
     public SessionAuthApplication App => _instances[0];
@@ -33,16 +38,24 @@ public sealed class RedisAppPair : IAsyncDisposable
     /// <param name="configureServices">Service replacements, e.g. a FakeTimeProvider.</param>
     /// <param name="persistentRedis">Append-only file on: what was written survives <see cref="RedisServer.StopAsync"/> and <see cref="RedisServer.RestartAsync"/>.</param>
     /// <param name="kestrel">Host on real Kestrel on a free loopback port instead of the in-memory test server (see <c>KestrelHost</c>).</param>
+    /// <param name="accounts">The provider of the accounts database every instance shares: a fresh SQLite file or PostgreSQL database.</param>
+    /// <param name="startFirstInstance">False to start no instance yet (e.g. to start several at once with <see cref="AddInstance"/>).</param>
     public static async Task<RedisAppPair> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null,
         bool persistentRedis = false,
-        bool kestrel = false)
+        bool kestrel = false,
+        AccountsProvider accounts = AccountsProvider.Sqlite,
+        bool startFirstInstance = true)
     {
-        var pair = new RedisAppPair(await RedisServer.StartAsync(persistentRedis), settings, configureServices, kestrel);
+        var database = await TestDatabase.CreateAsync(accounts, "pair");
+        var pair = new RedisAppPair(await RedisServer.StartAsync(persistentRedis), settings, configureServices, kestrel, database);
         try
         {
-            pair.AddInstance();
+            if (startFirstInstance)
+            {
+                pair.AddInstance();
+            }
         }
         catch
         {
@@ -66,8 +79,12 @@ public sealed class RedisAppPair : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = new SessionAuthApplication(Redis.ConnectionString, settings, _configureServices);
-        _instances.Add(app);
+        var app = new SessionAuthApplication(Redis.ConnectionString, settings, _configureServices, Database);
+        lock (_instances)
+        {
+            _instances.Add(app);
+        }
+
         if (_kestrel)
         {
             app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -85,5 +102,6 @@ public sealed class RedisAppPair : IAsyncDisposable
         }
 
         await Redis.DisposeAsync();
+        await Database.DisposeAsync();
     }
 }

@@ -7,21 +7,29 @@ namespace SessionAuth.Web.Tests.Infrastructure;
 
 /// <summary>
 /// The real app in memory, pointed at a real Redis (or none: the in-process store) and a fresh
-/// SQLite file of its own. Runs as "Testing", so cookies are hardened as in production; clients
+/// SQLite file of its own, or the accounts database it is given (shared by several instances, or PostgreSQL). Runs as "Testing", so cookies are hardened as in production; clients
 /// use an https base address so they send Secure cookies.
 /// </summary>
 public sealed class SessionAuthApplication(
     string? redisConnectionString,
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
+    Action<IServiceCollection>? configureServices = null,
+    TestDatabase? database = null) : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = TestHost.NewDatabasePath("tests");
+    private readonly bool _ownsDatabase = database is null;
+
+    /// <summary>The accounts database: the one given (its owner disposes it), else a SQLite file of this instance's own.</summary>
+    public TestDatabase Database { get; } = database ?? TestDatabase.Sqlite("tests");
+
+    public string DatabasePath => Database.SqlitePath ?? throw new InvalidOperationException("This instance's accounts database is PostgreSQL, not a file.");
 
     public TestLogSink Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        TestHost.Configure(builder, DatabasePath, redisConnectionString);
+        TestHost.Configure(builder, Database.SqlitePath ?? "", redisConnectionString);
+        builder.UseSetting("Accounts:Provider", Database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Accounts", Database.ConnectionString);
         builder.UseSetting("Hosting:InstanceName", "test-instance");
         // Every test client shares one address; the rate limit has its own tests with a low limit.
         builder.UseSetting("AccountEndpoints:PermitLimit", "100000");
@@ -60,6 +68,9 @@ public sealed class SessionAuthApplication(
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        TestHost.DeleteDatabase(DatabasePath);
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -4,7 +4,7 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Security;
 
 /// <summary>Registration under a race, and what it answers for a taken email.</summary>
-public sealed class RegistrationTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
+public class RegistrationTests(RedisAppFixture fixture) : IClassFixture<RedisAppFixture>
 {
     private const string TakenEmail = "An account with this email already exists. Sign in instead.";
 

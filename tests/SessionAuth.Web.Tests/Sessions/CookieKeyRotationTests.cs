@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
+using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Sessions;
 
@@ -13,16 +14,16 @@ public sealed class CookieKeyRotationTests
     private static readonly string NewKey = Convert.ToBase64String(Enumerable.Repeat((byte)2, 32).ToArray());
 
     [Fact]
-    public async Task AKeySwappedInRedisIsAdoptedWithAWarningThatGivesFingerprintsNeverTheKey()
+    public async Task AKeySwappedInTheAccountsDatabaseIsAdoptedWithAWarningThatGivesFingerprintsNeverTheKey()
     {
         await using var pair = await RedisAppPair.StartAsync();
         using var client = pair.App.CreateAppClient();
         var email = Emails.Unique("swap");
         await client.RegisterAndLoginAsync(email);
-        var original = (byte[])(await pair.Redis.Db.StringGetAsync("sa:cookie-key"))!;
+        var original = (await AccountsDb.CookieKeyAsync(pair.App))!;
         var planted = Enumerable.Repeat((byte)0x5A, 32).ToArray();
 
-        await pair.Redis.Db.StringSetAsync("sa:cookie-key", planted);
+        await AccountsDb.ReplaceCookieKeyAsync(pair.App, planted);
         var login = await client.LoginAsync(email);
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Tests.Sessions;
@@ -13,8 +12,18 @@ public sealed class SessionCookieProtectorTests
     private static SessionCookieProtector Protector(string? configuredKey = null, params string[] previousKeys)
     {
         var options = Options.Create(new ServerSessionOptions { CookieKey = configuredKey, PreviousCookieKeys = previousKeys });
-        return new SessionCookieProtector(
-            new InMemorySessionStore(options, new FakeTimeProvider()), options, NullLogger<SessionCookieProtector>.Instance);
+        return new SessionCookieProtector(new FirstOfferWins(), options, NullLogger<SessionCookieProtector>.Instance);
+    }
+
+    /// <summary>A key store that keeps the first key offered (the accounts database does the same, tested in CookieKeyStoreTests).</summary>
+    private sealed class FirstOfferWins : ICookieKeyStore
+    {
+        private byte[]? _key;
+
+        public string Name => "test key store";
+
+        public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default) =>
+            Task.FromResult(Interlocked.CompareExchange(ref _key, candidate, null) ?? candidate);
     }
 
     [Fact]

@@ -221,18 +221,6 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheFirstCookieKeyOfferedIsTheOneEveryoneGets()
-    {
-        byte[] first = [1, 2, 3], second = [4, 5, 6];
-
-        var a = await Store.GetOrAddCookieKeyAsync(first);
-        var b = await Store.GetOrAddCookieKeyAsync(second);
-
-        Assert.Equal(first, a);
-        Assert.Equal(first, b);
-    }
-
-    [Fact]
     public async Task SessionIdsOfOneUserShareATagAndDifferInTheirRandomPart()
     {
         var ids = Enumerable.Range(0, 100).Select(_ => SessionId.New("user-tag")).ToList();

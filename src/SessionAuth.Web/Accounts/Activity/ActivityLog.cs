@@ -3,11 +3,12 @@ using Microsoft.EntityFrameworkCore;
 namespace SessionAuth.Web.Accounts.Activity;
 
 /// <summary>
-/// Writes and reads a user's security events. Each write uses a context of its own, so it never
+/// Writes and reads a user's security events. Each write uses a context of its own (from a scope of
+/// its own, whichever provider's context that is), so it never
 /// saves (or is spoiled by) whatever the request's Identity context has pending, and a failed write
 /// is logged and swallowed: the event is worth less than the sign-in or sign-out it describes.
 /// </summary>
-public sealed class ActivityLog(DbContextOptions<AccountsDbContext> dbOptions, TimeProvider time, ILogger<ActivityLog> logger)
+public sealed class ActivityLog(IServiceScopeFactory scopes, TimeProvider time, ILogger<ActivityLog> logger)
 {
     public const int PageSize = 20;
 
@@ -20,7 +21,8 @@ public sealed class ActivityLog(DbContextOptions<AccountsDbContext> dbOptions, T
     {
         try
         {
-            await using var db = new AccountsDbContext(dbOptions);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
             db.ActivityEvents.Add(new ActivityEvent
             {
                 UserId = userId,
@@ -42,7 +44,8 @@ public sealed class ActivityLog(DbContextOptions<AccountsDbContext> dbOptions, T
     /// <summary>The user's latest events, newest first.</summary>
     public async Task<IReadOnlyList<ActivityEvent>> LatestAsync(string userId, int count = PageSize, CancellationToken cancellationToken = default)
     {
-        await using var db = new AccountsDbContext(dbOptions);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         return await db.ActivityEvents.AsNoTracking()
             .Where(e => e.UserId == userId)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
@@ -53,14 +56,16 @@ public sealed class ActivityLog(DbContextOptions<AccountsDbContext> dbOptions, T
     /// <summary>Deletes every event of the user (account deletion); returns how many.</summary>
     public async Task<int> DeleteAllAsync(string userId, CancellationToken cancellationToken = default)
     {
-        await using var db = new AccountsDbContext(dbOptions);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         return await db.ActivityEvents.Where(e => e.UserId == userId).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Deletes every event before <paramref name="cutoff"/> (UTC); returns how many.</summary>
     internal async Task<int> DeleteOlderThanAsync(DateTime cutoff, CancellationToken cancellationToken = default)
     {
-        await using var db = new AccountsDbContext(dbOptions);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         return await db.ActivityEvents.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
@@ -11,8 +10,6 @@ namespace SessionAuth.Web.Pages.Account;
 
 public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLog activity, ILogger<RegisterModel> logger) : PageModel
 {
-    private const int SqliteConstraintViolation = 19; // SQLITE_CONSTRAINT
-
     public const string EmailTaken = "An account with this email already exists. Sign in instead.";
 
     [BindProperty]
@@ -93,7 +90,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLo
         {
             return await users.CreateAsync(user, Input.Password);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: SqliteConstraintViolation })
+        catch (DbUpdateException ex) when (AccountsDatabaseErrors.IsUniqueViolation(ex))
         {
             // Two registrations of one email both passed Identity's "is it taken?" query; the unique
             // index on the user name (= the email) let only one in. The loser hears what any taken email hears.

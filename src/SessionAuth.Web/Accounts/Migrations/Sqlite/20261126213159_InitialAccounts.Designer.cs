@@ -8,11 +8,11 @@ using SessionAuth.Web.Accounts;
 
 #nullable disable
 
-namespace SessionAuth.Web.Accounts.Migrations
+namespace SessionAuth.Web.Accounts.Migrations.Sqlite
 {
-    [DbContext(typeof(AccountsDbContext))]
-    [Migration("20261127094327_AddActivityLog")]
-    partial class AddActivityLog
+    [DbContext(typeof(SqliteAccountsDbContext))]
+    [Migration("20261126213159_InitialAccounts")]
+    partial class InitialAccounts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -146,46 +146,6 @@ namespace SessionAuth.Web.Accounts.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
-                });
-
-            modelBuilder.Entity("SessionAuth.Web.Accounts.Activity.ActivityEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ClientIp")
-                        .HasMaxLength(45)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserAgent")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OccurredAt");
-
-                    b.HasIndex("UserId", "OccurredAt");
-
-                    b.ToTable("ActivityEvents", (string)null);
                 });
 
             modelBuilder.Entity("SessionAuth.Web.Accounts.ApplicationUser", b =>

@@ -2,10 +2,8 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
-// Generated code: the index's column list is built once, at migration time.
-#pragma warning disable CA1861
 
-namespace SessionAuth.Web.Accounts.Migrations
+namespace SessionAuth.Web.Accounts.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AddActivityLog : Migration

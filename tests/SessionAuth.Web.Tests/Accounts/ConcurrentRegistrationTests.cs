@@ -1,0 +1,54 @@
+using System.Net;
+using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Tests.Infrastructure;
+using SessionAuth.Web.Tests.Security;
+
+namespace SessionAuth.Web.Tests.Accounts;
+
+/// <summary>
+/// The registration race on each accounts provider: the unique index on the user name decides, and
+/// the losers hear "already exists". Fifty password hashes at once hold both cores of a CI machine
+/// for seconds, so this runs alone rather than starving the other classes' Redis calls.
+/// </summary>
+[Collection(RunsAlone.Name)]
+public sealed class ConcurrentRegistrationTests
+{
+    [Theory]
+    [InlineData(nameof(AccountsProvider.Sqlite))]
+    [InlineData(nameof(AccountsProvider.Postgres))]
+    public async Task FiftyConcurrentRegistrationsOfOneEmailMakeExactlyOneAccountAndNo500(string provider)
+    {
+        await using var pair = await RedisAppPair.StartAsync(accounts: Enum.Parse<AccountsProvider>(provider));
+        var email = Emails.Unique("fifty");
+        var clients = Enumerable.Range(0, 50).Select(_ => pair.App.CreateAppClient()).ToList();
+        var tokens = await Task.WhenAll(clients.Select(c => c.GetAntiforgeryTokenAsync("/Account/Register")));
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posts = clients.Select((client, i) => Task.Run(async () =>
+        {
+            await start.Task;
+            return await client.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(
+            [
+                new("Input.Email", email), new("Input.Password", AppClient.Password),
+                new("Input.ConfirmPassword", AppClient.Password), new("__RequestVerificationToken", tokens[i]),
+            ]));
+        })).ToList();
+
+        start.SetResult();
+        var answers = await Task.WhenAll(posts);
+
+        var statuses = answers.Select(r => (int)r.StatusCode).ToList();
+        Assert.All(statuses, status => Assert.True(status is 200 or 302, $"status {status}"));
+        Assert.Equal(1, statuses.Count(s => s == 302));
+        Assert.Equal(49, statuses.Count(s => s == 200));
+        foreach (var loser in answers.Where(r => r.StatusCode == HttpStatusCode.OK))
+        {
+            Assert.Contains(Web.Pages.Account.RegisterModel.EmailTaken, await AppClient.BodyAsync(loser), StringComparison.Ordinal);
+        }
+
+        Assert.Single(await AccountsDb.UsersWithEmailAsync(pair.App, email));
+        Assert.Empty(pair.App.Logs.UnhandledExceptions
+            .Where(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))
+            .Select(e => $"{e.Category}: {e.Exception!.GetType().Name}: {e.Exception.Message}"));
+        clients.ForEach(c => c.Dispose());
+    }
+}
