@@ -51,6 +51,7 @@ public sealed class AppProcess : IAsyncDisposable
             ["Hosting__InstanceName"] = name,
             ["Sessions__SecureCookies"] = "false",
             ["Sessions__CookieName"] = "session",
+            ["Tokens__SigningKey"] = TestHost.TokenSigningKey,
             ["AccountEndpoints__PermitLimit"] = "100000",
             ["Redis__OperationTimeout"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -62,6 +62,7 @@ internal sealed class AppProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Redis"] = redisConnectionString;
         start.Environment["Sessions__SecureCookies"] = "false";
         start.Environment["Sessions__CookieName"] = "session";
+        start.Environment["Tokens__SigningKey"] = TestHost.TokenSigningKey;
         // A busy 2-core CI machine can stall a healthy Redis call past the product's 1 s.
         start.Environment["Redis__OperationTimeout"] = "00:00:05";
         foreach (var (key, value) in settings)
