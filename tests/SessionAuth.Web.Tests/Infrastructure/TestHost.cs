@@ -12,12 +12,18 @@ public static class TestHost
     /// <summary>The tests' HS256 token signing key (outside Development the app refuses to start without one).</summary>
     public const string TokenSigningKey = "dGVzdHMtb25seSB0b2tlbiBzaWduaW5nIGtleSwgMzIrIGJ5dGVzIGxvbmc=";
 
+    /// <summary>The host's switch for watching appsettings*.json (read before the files are added).</summary>
+    public const string ReloadConfigOnChange = "hostBuilder:reloadConfigOnChange";
+
     public static string NewDatabasePath(string purpose) =>
         Path.Combine(Path.GetTempPath(), $"sessionauth-{purpose}-{Guid.NewGuid():N}.db");
 
     public static void Configure(IWebHostBuilder builder, string databasePath, string? redisConnectionString)
     {
         builder.UseEnvironment("Testing");
+        // No file watchers: each host would take inotify instances (128 per user on Linux), and a
+        // test run hosts dozens. The product keeps the framework default (reload on change).
+        builder.UseSetting(ReloadConfigOnChange, "false");
         // As strict as Development: a singleton that captures a scoped service fails every test.
         builder.UseDefaultServiceProvider(options =>
         {
