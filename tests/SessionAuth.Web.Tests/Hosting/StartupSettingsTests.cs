@@ -125,6 +125,7 @@ public sealed class StartupSettingsTests
         start.Environment["ConnectionStrings__Redis"] = "";
         // No watcher on appsettings*.json (inotify instances are few): the test host setting, by environment.
         start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        start.Environment[TestHost.PollingFileWatcher] = "true";
         start.Environment["Tokens__SigningKey"] = TestHost.TokenSigningKey;
         foreach (var (key, value) in settings)
         {

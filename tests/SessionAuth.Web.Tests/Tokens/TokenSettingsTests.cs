@@ -126,6 +126,7 @@ public sealed class TokenSettingsTests
         start.Environment["ConnectionStrings__Redis"] = "";
         // No watcher on appsettings*.json (inotify instances are few): the test host setting, by environment.
         start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        start.Environment[TestHost.PollingFileWatcher] = "true";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

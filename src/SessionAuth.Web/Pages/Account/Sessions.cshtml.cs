@@ -185,8 +185,11 @@ public sealed class SessionsModel(
     {
         var current = CurrentSession();
         var currentHandle = current.Id.Handle;
-        var listed = await store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
-        var apiClients = await grants.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        // Both lists at once: the grants' round trips overlap the sessions' instead of following them.
+        var sessionsRead = store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        var grantsRead = grants.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        await Task.WhenAll(sessionsRead, grantsRead);
+        var (listed, apiClients) = (await sessionsRead, await grantsRead);
         var options = tokens.Value;
         // One list, newest sign-in first, whichever flow it came through.
         Sessions = [.. listed.Select(s => new SessionRow(s.Handle.Value, UserAgentSummary.Describe(s.Record.UserAgent),
