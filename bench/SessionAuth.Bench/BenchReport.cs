@@ -142,7 +142,7 @@ internal sealed class BenchReport(BenchProfile profile)
             new("Redis memory per session, distributed session (MEMORY USAGE of its hash)", Invariant($"{DistributedKeyMemory:N0} B"), "—", null),
             new(Invariant($"Revoke all of a user's sessions (RemoveAllByUserAsync): 1 / {RevokeManyCount:N0} sessions, median of {profile.RevokeRepeats}"),
                 Invariant($"{RevokeOne:0.00} ms / {RevokeMany:0.00} ms"), "—", null),
-            new(Invariant($"List a user's sessions for the sessions page (ListByUserAsync: records, last active, ends at): {ListTimer.Few} / {RevokeManyCount:N0} sessions, median of {profile.RevokeRepeats}"),
+            new(Invariant($"Sessions page, GET /Account/Sessions signed in (listing, last active, ends at, activity, rendered rows): {ListTimer.Few} / {RevokeManyCount:N0} sessions of the user, median of {profile.RevokeRepeats}"),
                 Invariant($"{ListFew:0.00} ms / {ListMany:0.00} ms"), "—", null),
             new(Invariant($"One password check, {HashDescription}, median of {profile.PasswordSamples}"), Invariant($"{PasswordCheck:0.0} ms"), "—", null),
             new(Invariant($"Sign-ins per second through the form (GET + POST, {LoginConcurrency} at a time, server session)"),

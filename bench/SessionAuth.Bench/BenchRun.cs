@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using SessionAuth.Bench.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
@@ -263,8 +264,8 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         (report.RevokeOne, report.RevokeMany) = await RevokeTimer.MeasureAsync(servicesMain.Store, template, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
         report.RevokeManyCount = profile.RevokeMany;
 
-        Step($"Listing the sessions of a user with {ListTimer.Few} and {profile.RevokeMany:N0} sessions");
-        (report.ListFew, report.ListMany) = await ListTimer.MeasureAsync(servicesMain.Store, template, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
+        Step($"GET {AppRoutes.Sessions} signed in as a user with {ListTimer.Few} and {profile.RevokeMany:N0} sessions");
+        (report.ListFew, report.ListMany) = await ListTimer.MeasureAsync(() => NewBrowser(server), servicesMain, _password, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
 
         Step("Timing the password check and sign-ins through the form");
         (report.PasswordCheck, report.HashDescription) = servicesMain.TimePasswordCheck(_password, profile.PasswordSamples);
@@ -570,54 +571,65 @@ internal static class RevokeTimer
 }
 
 /// <summary>
-/// ISessionStore.ListByUserAsync (what /Account/Sessions renders: records, last active and ends at)
-/// for a user with a few sessions and with many in the index.
+/// The real sessions page, <c>GET /Account/Sessions</c>, for a signed-in user with a few sessions and
+/// with many in the index: the listing (records, last active, ends at, and the user's API grants),
+/// the activity read and the rendered rows, over HTTP on the server-session app. The user signs in
+/// through the form; the other sessions are the store's own writes of that user's record.
 /// </summary>
-internal static class ListTimer
+internal static partial class ListTimer
 {
     public const int Few = 10;
 
     public static async Task<(double FewMs, double ManyMs)> MeasureAsync(
-        ISessionStore store, SessionRecord template, int many, int repeats, CancellationToken cancellationToken)
+        Func<Browser> newBrowser, AppServices services, string password, int many, int repeats, CancellationToken cancellationToken)
     {
-        var fewUser = await FillAsync(Few);
-        var manyUser = await FillAsync(many);
+        var store = services.Store;
+        var fewUser = await SignedInUserAsync("bench-list-few@bench.example", Few);
+        var manyUser = await SignedInUserAsync("bench-list-many@bench.example", many);
         var few = new List<double>();
         var all = new List<double>();
         for (var i = 0; i < repeats + 1; i++)
         {
-            var fewMs = await TimeAsync(fewUser, Few);
-            var manyMs = await TimeAsync(manyUser, many);
+            var fewMs = await TimeAsync(fewUser.Browser, Few);
+            var manyMs = await TimeAsync(manyUser.Browser, many);
             if (i > 0)
             {
-                // The first pass warms the code paths.
+                // The first pass warms the code paths (and the page's compiled view).
                 few.Add(fewMs);
                 all.Add(manyMs);
             }
         }
 
-        await store.RemoveAllByUserAsync(fewUser, cancellationToken: cancellationToken);
-        await store.RemoveAllByUserAsync(manyUser, cancellationToken: cancellationToken);
+        await store.RemoveAllByUserAsync(fewUser.UserId, cancellationToken: cancellationToken);
+        await store.RemoveAllByUserAsync(manyUser.UserId, cancellationToken: cancellationToken);
         return (Stats.Median(few), Stats.Median(all));
 
-        async Task<string> FillAsync(int sessions)
+        async Task<(Browser Browser, string UserId)> SignedInUserAsync(string email, int sessions)
         {
-            var userId = Guid.NewGuid().ToString();
-            var record = template with { UserId = userId };
-            await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => store.CreateAsync(SessionId.New(userId), record, cancellationToken)));
-            return userId;
+            var browser = newBrowser();
+            await browser.RegisterAsync(email, password, cancellationToken);
+            await browser.SignInAsync(email, password, cancellationToken);
+            var userId = await services.UserIdAsync(email);
+            var listed = await store.ListByUserAsync(userId, cancellationToken);
+            var own = listed.Count == 1 ? listed[0].Record : throw new BenchException($"The store lists {listed.Count} sessions of {email}, who signed in once.");
+            await Task.WhenAll(Enumerable.Range(1, sessions - 1).Select(_ => store.CreateAsync(SessionId.New(own.UserId), own, cancellationToken)));
+            return (browser, userId);
         }
 
-        async Task<double> TimeAsync(string userId, int sessions)
+        async Task<double> TimeAsync(Browser browser, int sessions)
         {
             var clock = Stopwatch.StartNew();
-            var listed = await store.ListByUserAsync(userId, cancellationToken);
+            var (status, _, body) = await browser.GetAsync(AppRoutes.Sessions, cancellationToken);
             var elapsed = clock.Elapsed.TotalMilliseconds;
-            return listed.Count == sessions
+            var rows = SessionRow().Count(body);
+            return status == HttpStatusCode.OK && rows == sessions
                 ? elapsed
-                : throw new BenchException($"ListByUserAsync listed {listed.Count} sessions, not {sessions}.");
+                : throw new BenchException($"GET {AppRoutes.Sessions} answered {(int)status} with {rows} session rows, not 200 with {sessions}.");
         }
     }
+
+    [GeneratedRegex("data-testid=\"session-row\"")]
+    private static partial Regex SessionRow();
 }
 
 internal static class Stats

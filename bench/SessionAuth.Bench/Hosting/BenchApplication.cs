@@ -67,6 +67,8 @@ internal sealed class BenchApplication : WebApplicationFactory<Program>
         // As in production; WebApplicationFactory would otherwise choose Development.
         builder.UseEnvironment(Environments.Production);
         builder.UseContentRoot(AppContentRoot());
+        // No file watchers on appsettings*.json: each would take an inotify instance (128 per user).
+        builder.UseSetting("hostBuilder:reloadConfigOnChange", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -13,7 +13,11 @@ namespace SessionAuth.Web.Sessions;
 /// Throws <see cref="SessionStoreUnavailableException"/> when the store cannot be reached.
 /// </summary>
 public sealed class SessionRevocation(
-    ISessionStore store, UserManager<ApplicationUser> users, Hosting.SessionAuthMetrics metrics, ILogger<SessionRevocation> logger)
+    ISessionStore store,
+    UserManager<ApplicationUser> users,
+    Hosting.SessionAuthMetrics metrics,
+    IEnumerable<IUserCredentialRevoker> otherCredentials,
+    ILogger<SessionRevocation> logger)
 {
     private const int StampAttempts = 3;
 
@@ -31,23 +35,43 @@ public sealed class SessionRevocation(
         return true;
     }
 
-    /// <summary>Ends every session of the user but <paramref name="current"/>; returns how many ended.</summary>
+    /// <summary>
+    /// Ends every session of the user but <paramref name="current"/>, and every other credential
+    /// (<see cref="IUserCredentialRevoker"/>: API grants); returns how many ended in all.
+    /// </summary>
     public async Task<int> RevokeOthersAsync(string userId, SessionId current, CancellationToken cancellationToken)
     {
-        var ended = await store.RemoveAllByUserAsync(userId, except: current, cancellationToken);
+        var sessions = await store.RemoveAllByUserAsync(userId, except: current, cancellationToken);
+        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, sessions);
+        var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
         SessionLog.SessionsRevoked(logger, userId, ended, "others");
-        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, ended);
         await RotateStampAsync(userId, cancellationToken);
         return ended;
     }
 
-    /// <summary>Ends every session of the user, the current one too; returns how many ended.</summary>
+    /// <summary>Ends every session of the user, the current one too, and every other credential; returns how many ended in all.</summary>
     public async Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
     {
-        var ended = await store.RemoveAllByUserAsync(userId, except: null, cancellationToken);
+        var sessions = await store.RemoveAllByUserAsync(userId, except: null, cancellationToken);
+        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, sessions);
+        var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
         SessionLog.SessionsRevoked(logger, userId, ended, "all");
-        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, ended);
         await RotateStampAsync(userId, cancellationToken);
+        return ended;
+    }
+
+    /// <summary>
+    /// Ends the user's credentials other than sessions (API grants) only: for a caller that has ended
+    /// the sessions itself (a password change, which also rotates the stamp itself). Returns how many.
+    /// </summary>
+    public async Task<int> RevokeOtherCredentialsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var revoker in otherCredentials)
+        {
+            ended += await revoker.RevokeAllAsync(userId, cancellationToken);
+        }
+
         return ended;
     }
 

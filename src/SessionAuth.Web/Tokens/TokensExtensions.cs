@@ -50,6 +50,9 @@ internal static class TokensExtensions
             services.AddSingleton<IRefreshGrantStore, RedisRefreshGrantStore>();
         }
 
+        // Ending all of a user's sessions (SessionRevocation) ends their grants too.
+        services.AddSingleton<IUserCredentialRevoker, RefreshGrantRevoker>();
+
         services.AddAuthentication().AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenSigningKey, IOptions<TokenOptions>>((bearer, key, tokens) =>

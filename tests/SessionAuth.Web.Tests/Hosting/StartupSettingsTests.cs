@@ -125,6 +125,9 @@ public sealed class StartupSettingsTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__Accounts"] = $"Data Source={database}";
         start.Environment["ConnectionStrings__Redis"] = "";
+        // No watcher on appsettings*.json (inotify instances are few): the test host setting, by environment.
+        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        start.Environment[TestHost.PollingFileWatcher] = "true";
         start.Environment["Tokens__SigningKey"] = TestHost.TokenSigningKey;
         foreach (var (key, value) in settings)
         {

@@ -12,12 +12,25 @@ public static class TestHost
     /// <summary>The tests' HS256 token signing key (outside Development the app refuses to start without one).</summary>
     public const string TokenSigningKey = "dGVzdHMtb25seSB0b2tlbiBzaWduaW5nIGtleSwgMzIrIGJ5dGVzIGxvbmc=";
 
+    /// <summary>The host's switch for watching appsettings*.json (read before the files are added).</summary>
+    public const string ReloadConfigOnChange = "hostBuilder:reloadConfigOnChange";
+
+    /// <summary>Makes every PhysicalFileProvider created afterwards in this process poll instead of using inotify.</summary>
+    public const string PollingFileWatcher = "DOTNET_USE_POLLING_FILE_WATCHER";
+
     public static string NewDatabasePath(string purpose) =>
         Path.Combine(Path.GetTempPath(), $"sessionauth-{purpose}-{Guid.NewGuid():N}.db");
 
     public static void Configure(IWebHostBuilder builder, string databasePath, string? redisConnectionString)
     {
         builder.UseEnvironment("Testing");
+        // No file watchers: each host would take inotify instances (128 per user on Linux), and a
+        // test run hosts dozens. The product keeps the framework default (reload on change).
+        builder.UseSetting(ReloadConfigOnChange, "false");
+        // The web root's file provider watches each asset that asp-append-version hashes, which takes an
+        // inotify instance per host as well. Its documented switch to polling takes none; read when the
+        // provider is made, so before this host builds. Tests only: the product keeps the default.
+        Environment.SetEnvironmentVariable(PollingFileWatcher, "true");
         // As strict as Development: a singleton that captures a scoped service fails every test.
         builder.UseDefaultServiceProvider(options =>
         {

@@ -124,6 +124,9 @@ public sealed class TokenSettingsTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__Accounts"] = $"Data Source={database}";
         start.Environment["ConnectionStrings__Redis"] = "";
+        // No watcher on appsettings*.json (inotify instances are few): the test host setting, by environment.
+        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        start.Environment[TestHost.PollingFileWatcher] = "true";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -1,4 +1,5 @@
 using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tokens;
 
 namespace SessionAuth.Web.Accounts.Activity;
 
@@ -10,6 +11,8 @@ internal static class ActivityExtensions
         builder.Services.AddOptions<ActivityOptions>().BindConfiguration(ActivityOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ActivityLog>();
+        // API sign-ins and refresh-token reuse, told by the token endpoints.
+        builder.Services.AddScoped<ITokenGrantObserver, ActivityGrantObserver>();
         builder.Services.AddSingleton<ActivityRetentionService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ActivityRetentionService>());
 

@@ -16,6 +16,7 @@ namespace SessionAuth.Web.Pages.Account;
 public sealed class ChangePasswordModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
+    SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
     ILogger<ChangePasswordModel> logger) : PageModel
@@ -120,8 +121,9 @@ public sealed class ChangePasswordModel(
         var wasPersistent = HttpContext.GetServerSession()?.Record.IsPersistent == true;
         await HttpContext.SignInAsync(await signInManager.CreateUserPrincipalAsync(user),
             new AuthenticationProperties { IsPersistent = wasPersistent });
-        // ... and every other session of the user ends.
+        // ... and every other session of the user ends, and every API grant (whoever holds a refresh token).
         var ended = await store.RemoveAllByUserAsync(user.Id, except: HttpContext.GetServerSession()?.Id);
+        ended += await revocation.RevokeOtherCredentialsAsync(user.Id, HttpContext.RequestAborted);
         AccountsLog.PasswordChanged(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");

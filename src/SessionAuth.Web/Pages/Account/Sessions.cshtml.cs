@@ -1,20 +1,29 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Tokens;
 
 namespace SessionAuth.Web.Pages.Account;
 
 /// <summary>
-/// Where the signed-in person sees every session of theirs and ends any of them (or all others) at
-/// once, and reads their recent security events. Each action redirects back (post/redirect/get)
-/// with the outcome in the query, so a reload repeats nothing and no script is needed.
+/// Where the signed-in person sees every session of theirs and every API client (refresh grant) in
+/// one device list, ends any of them (or all others) at once, and reads their recent security events.
+/// Each action redirects back (post/redirect/get) with the outcome in the query, so a reload repeats
+/// nothing and no script is needed. The page is where the two concerns meet: Sessions/ and Tokens/
+/// know nothing of each other's rows.
 /// </summary>
 public sealed class SessionsModel(
     ISessionStore store,
+    IRefreshGrantStore grants,
     SessionRevocation revocation,
-    ActivityLog activity) : PageModel
+    ActivityLog activity,
+    IOptions<TokenOptions> tokens) : PageModel
 {
+    /// <summary>The words that mark a grant's row (and its activity rows) apart from a browser's.</summary>
+    public const string ApiClient = ActivityGrantObserver.ApiClient;
+
     public const string UnknownHandle = "That session was not found among yours: it has ended already, or it is not yours. Nothing changed.";
     public const string MalformedHandle = "That is not a session handle this page gave out. Nothing changed.";
     public const string IsCurrent = "That is the session you are using now: use Sign out to end it. Nothing changed.";
@@ -57,13 +66,24 @@ public sealed class SessionsModel(
         DateTimeOffset SignedInAt,
         DateTimeOffset LastActiveAt,
         DateTimeOffset EndsAt,
-        bool IsCurrent);
+        bool IsCurrent,
+        bool IsApiClient = false);
 
     public async Task OnGetAsync() => await LoadAsync();
 
+    /// <summary>
+    /// Ends a session or an API grant by the handle its row posted. The two kinds cannot be mistaken
+    /// for each other: a session handle is 43 base64url characters (SHA-256 of the id), a grant handle
+    /// 20 (15 bytes of SHA-256 of the grant id), and each parser takes its own length only.
+    /// </summary>
     public async Task<IActionResult> OnPostRevokeAsync([FromForm(Name = "Handle")] string? handle)
     {
         var current = CurrentSession();
+        if (GrantHandle.TryParse(handle, out var grant))
+        {
+            return await RevokeGrantAsync(current.Record.UserId, grant);
+        }
+
         if (handle is null || !SessionHandle.TryParse(handle, out var parsed))
         {
             return await ProblemPageAsync(StatusCodes.Status400BadRequest, MalformedHandle);
@@ -123,6 +143,36 @@ public sealed class SessionsModel(
 
     public static string Iso(DateTimeOffset value) => DashboardModel.Iso(value);
 
+    /// <summary>
+    /// Ends one of the user's grants: its refresh token stops at once (and its access tokens too with
+    /// Tokens:CheckRevocation). Another user's or an unknown handle ends nothing (the store checks the owner).
+    /// </summary>
+    private async Task<IActionResult> RevokeGrantAsync(string userId, GrantHandle handle)
+    {
+        bool ended;
+        string? endedDevice;
+        try
+        {
+            var listed = await grants.ListByUserAsync(userId, HttpContext.RequestAborted);
+            endedDevice = listed.FirstOrDefault(g => g.Handle == handle) is { } target
+                ? $"ended {ApiClient} {UserAgentSummary.Describe(target.UserAgent)}, {target.ClientIp ?? "unknown address"}"
+                : null;
+            ended = await grants.RevokeByHandleAsync(userId, handle, HttpContext.RequestAborted);
+        }
+        catch (SessionStoreUnavailableException)
+        {
+            return Unavailable();
+        }
+
+        if (!ended)
+        {
+            return RedirectToPage(new { Notice = "not-found" });
+        }
+
+        await activity.RecordAsync(userId, ActivityKind.SessionRevoked, HttpContext, endedDevice);
+        return RedirectToPage(new { Ended = 1 });
+    }
+
     /// <summary>"ended Chrome 131 on Android, 203.0.113.7": which session ended.</summary>
     private static string Describe(SessionRecord record) =>
         $"ended {UserAgentSummary.Describe(record.UserAgent)}, {record.ClientIp ?? "unknown address"}";
@@ -135,10 +185,27 @@ public sealed class SessionsModel(
     {
         var current = CurrentSession();
         var currentHandle = current.Id.Handle;
-        var listed = await store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        // Both lists at once: the grants' round trips overlap the sessions' instead of following them.
+        var sessionsRead = store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        var grantsRead = grants.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
+        await Task.WhenAll(sessionsRead, grantsRead);
+        var (listed, apiClients) = (await sessionsRead, await grantsRead);
+        var options = tokens.Value;
+        // One list, newest sign-in first, whichever flow it came through.
         Sessions = [.. listed.Select(s => new SessionRow(s.Handle.Value, UserAgentSummary.Describe(s.Record.UserAgent),
-            s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == currentHandle))];
+                s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == currentHandle))
+            .Concat(apiClients.Select(g => new SessionRow(g.Handle.Value, UserAgentSummary.Describe(g.UserAgent),
+                g.ClientIp, g.CreatedAt, g.LastRefreshedAt, GrantEndsAt(g, options), IsCurrent: false, IsApiClient: true)))
+            .OrderByDescending(row => row.SignedInAt)];
         Activity = await activity.LatestAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
+    }
+
+    /// <summary>The earlier of the grant's idle end (unused since its last refresh) and its absolute end.</summary>
+    private static DateTimeOffset GrantEndsAt(GrantSummary grant, TokenOptions options)
+    {
+        var idle = grant.LastRefreshedAt + options.RefreshIdleLifetime;
+        var absolute = grant.CreatedAt + options.RefreshAbsoluteLifetime;
+        return idle < absolute ? idle : absolute;
     }
 
     private async Task<IActionResult> ProblemPageAsync(int status, string problem)

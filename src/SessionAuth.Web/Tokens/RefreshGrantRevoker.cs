@@ -1,0 +1,13 @@
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Tokens;
+
+/// <summary>
+/// Joins the grants to <see cref="SessionRevocation"/>: "sign out all other sessions", a password
+/// change and account deletion end the user's API grants too, so no refresh token outlives them.
+/// </summary>
+internal sealed class RefreshGrantRevoker(IRefreshGrantStore grants) : IUserCredentialRevoker
+{
+    public Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
+        grants.RevokeAllByUserAsync(userId, cancellationToken);
+}
