@@ -72,11 +72,11 @@ internal static class TokensExtensions
 
                         return Task.CompletedTask;
                     },
+                    // Fail closed as the pages do: while the Redis client knows Redis is away (no round trip
+                    // to ask), no token is honoured and the API answers 503; with CheckRevocation the grant
+                    // must also still exist (one Redis EXISTS).
+                    OnTokenValidated = tokens.Value.CheckRevocation ? EnsureGrantLivesAsync : EnsureStoreReachable,
                 };
-                if (tokens.Value.CheckRevocation)
-                {
-                    bearer.Events.OnTokenValidated = EnsureGrantLivesAsync;
-                }
             });
         services.AddAuthorizationBuilder().AddPolicy(ApiPolicy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
@@ -181,9 +181,24 @@ internal static class TokensExtensions
         }).AllowAnonymous();
     }
 
+    /// <summary>
+    /// Stateless validation needs no Redis, but while the store is known to be away nothing is revocable,
+    /// so nothing is honoured: the token's request ends in a 503 problem with Retry-After, as a page would.
+    /// </summary>
+    private static Task EnsureStoreReachable(TokenValidatedContext context)
+    {
+        if (!context.HttpContext.RequestServices.GetRequiredService<ISessionStore>().IsAvailable)
+        {
+            throw new SessionStoreUnavailableException("The session store is unavailable; no bearer token is honoured meanwhile.");
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>Tokens:CheckRevocation: the grant named in the token must still exist (one Redis EXISTS).</summary>
     private static async Task EnsureGrantLivesAsync(TokenValidatedContext context)
     {
+        await EnsureStoreReachable(context);
         var principal = context.Principal!;
         var userId = TokenClaims.Find(principal, TokenClaims.Subject);
         var grantId = TokenClaims.Find(principal, TokenClaims.GrantId);

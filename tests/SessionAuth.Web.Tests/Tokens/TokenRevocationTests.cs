@@ -160,12 +160,20 @@ public sealed class TokenRevocationTests
     {
         await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Redis:OperationTimeout"] = "00:00:01" });
         var (_, tokens) = await pair.App.RegisterAndGetTokensAsync("outage");
+        var api = pair.App.CreateApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(tokens.AccessToken)).StatusCode);
         await pair.Redis.StopAsync();
 
-        var response = await pair.App.CreateApiClient().RefreshAsync(tokens.RefreshToken);
+        var response = await api.RefreshAsync(tokens.RefreshToken);
 
         await TokenClient.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(response.Headers.RetryAfter);
+
+        // A valid access token is not honoured either while Redis is away (fail closed, no 200 from the
+        // token alone): once the client has noticed, /api/me answers 503 too.
+        var me = await api.GetMeAsync(tokens.AccessToken);
+        await TokenClient.AssertProblemAsync(me, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(me.Headers.RetryAfter);
     }
 }
 
