@@ -44,17 +44,9 @@ public readonly record struct SessionId
     public static bool TryParse(ReadOnlySpan<char> text, out SessionId id)
     {
         id = default;
-        if (text.Length != Length)
+        if (!Base64UrlText.HasLength(text, Length))
         {
             return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
         }
 
         id = new SessionId(text.ToString());

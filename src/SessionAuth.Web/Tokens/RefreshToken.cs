@@ -33,17 +33,9 @@ public readonly record struct RefreshToken
     public static bool TryParse(string? text, out RefreshToken token)
     {
         token = default;
-        if (text is null || text.Length != Length)
+        if (text is null || !Base64UrlText.HasLength(text, Length))
         {
             return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
         }
 
         token = new RefreshToken(text);
@@ -80,17 +72,9 @@ public readonly record struct GrantHandle
     public static bool TryParse(string? text, out GrantHandle handle)
     {
         handle = default;
-        if (text is null || text.Length != Length)
+        if (text is null || !Base64UrlText.HasLength(text, Length))
         {
             return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
         }
 
         handle = new GrantHandle(text);

@@ -15,6 +15,12 @@ public sealed class InstanceKillUnderLoadTests(ITestOutputHelper output)
 {
     private const int People = 4;
 
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["AccountEndpoints:PermitLimit"] = "100000",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     [Fact]
     public async Task KillingOneOfTwoInstancesUnderLoadLeavesEverySessionSignedInOnTheOther()
     {
@@ -23,8 +29,8 @@ public sealed class InstanceKillUnderLoadTests(ITestOutputHelper output)
         var database = TestHost.NewDatabasePath("instance-kill");
         try
         {
-            await using var a = await AppProcess.StartAsync("instance-a", redis.ConnectionString, database);
-            await using var b = await AppProcess.StartAsync("instance-b", redis.ConnectionString, database);
+            await using var a = await AppProcess.StartAsync("instance-a", redis.ConnectionString, database, Settings);
+            await using var b = await AppProcess.StartAsync("instance-b", redis.ConnectionString, database, Settings);
             output.WriteLine($"Two instances ready after {setup.ElapsedMilliseconds} ms.");
             AppProcess[] instances = [a, b];
             var people = new List<HttpClient[]>();

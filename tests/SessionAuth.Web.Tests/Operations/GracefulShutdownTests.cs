@@ -18,10 +18,10 @@ public sealed partial class GracefulShutdownTests
     public async Task SigtermRefusesNewConnectionsFinishesTheRequestUnderWayAndExitsZero()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var app = await AppProcess.StartAsync(redis.ConnectionString, new Dictionary<string, string>
+        await using var app = await AppProcess.StartAsync("shutdown", redis.ConnectionString, settings: new Dictionary<string, string?>
         {
-            ["Hosting__ShutdownTimeout"] = "00:00:30",
-        });
+            ["Hosting:ShutdownTimeout"] = "00:00:30",
+        }, environmentName: "Production");
         var cookies = new CookieContainer();
         using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = app.Address };
         var form = await http.GetStringAsync("/Account/Register");
@@ -68,7 +68,7 @@ public sealed partial class GracefulShutdownTests
     public async Task AnIdleInstanceExitsPromptlyOnSigterm()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var app = await AppProcess.StartAsync(redis.ConnectionString, new Dictionary<string, string>());
+        await using var app = await AppProcess.StartAsync("idle", redis.ConnectionString, environmentName: "Production");
 
         var stopped = Stopwatch.StartNew();
         await app.TerminateAsync();

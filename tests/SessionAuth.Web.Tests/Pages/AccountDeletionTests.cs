@@ -17,9 +17,8 @@ public sealed class AccountDeletionTests(RedisAppFixture fixture) : IClassFixtur
     {
         var email = Emails.Unique("delete");
         using var laptop = _app.CreateAppClient();
-        await laptop.RegisterAndLoginAsync(email);
         using var phone = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await phone.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(laptop, phone, email);
         var userId = (await AccountsDb.UserAsync(_app, email)).Id;
         Assert.True(await ActivityRowsAsync(_app, userId) > 0);
 

@@ -25,6 +25,16 @@ internal static partial class SessionsPage
         return client;
     }
 
+    /// <summary>
+    /// One user with two sessions: registers <paramref name="email"/> and signs in on
+    /// <paramref name="first"/>, then signs the same user in on <paramref name="second"/> (the newer session).
+    /// </summary>
+    public static async Task SignInTwiceAsync(AppClient first, AppClient second, string email)
+    {
+        await first.RegisterAndLoginAsync(email);
+        Assert.Equal(HttpStatusCode.Redirect, (await second.LoginAsync(email)).StatusCode);
+    }
+
     public static async Task<string> HtmlAsync(AppClient client)
     {
         var response = await client.GetAsync(Path);

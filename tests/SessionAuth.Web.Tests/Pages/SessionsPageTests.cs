@@ -14,9 +14,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("list");
         using var laptop = SessionsPage.ClientAs(_app, SessionsPage.FirefoxOnWindows);
-        await laptop.RegisterAndLoginAsync(email);
         using var phone = SessionsPage.ClientAs(_app, SessionsPage.ChromeOnAndroid);
-        Assert.Equal(HttpStatusCode.Redirect, (await phone.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(laptop, phone, email);
 
         var onLaptop = await SessionsPage.RowsAsync(laptop);
         var onPhone = await SessionsPage.RowsAsync(phone);
@@ -51,9 +50,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("revoke");
         using var laptop = SessionsPage.ClientAs(_app, SessionsPage.FirefoxOnWindows);
-        await laptop.RegisterAndLoginAsync(email);
         using var phone = SessionsPage.ClientAs(_app, SessionsPage.ChromeOnAndroid);
-        Assert.Equal(HttpStatusCode.Redirect, (await phone.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(laptop, phone, email);
         var other = (await SessionsPage.RowsAsync(laptop)).Single(r => !r.IsCurrent);
 
         var revoke = await SessionsPage.PostAsync(laptop, "Revoke", other.Handle);
@@ -105,9 +103,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
         await mallory.RegisterAndLoginAsync(Emails.Unique("mallory"));
         var victimEmail = Emails.Unique("victim");
         using var victim = _app.CreateAppClient();
-        await victim.RegisterAndLoginAsync(victimEmail);
         using var victimPhone = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await victimPhone.LoginAsync(victimEmail)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(victim, victimPhone, victimEmail);
         var victimHandle = (await SessionsPage.RowsAsync(victim)).Single(r => !r.IsCurrent).Handle;
 
         var attempt = await SessionsPage.PostAsync(mallory, "Revoke", victimHandle);
@@ -126,9 +123,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("gone");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
         var handle = (await SessionsPage.RowsAsync(mine)).Single(r => !r.IsCurrent).Handle;
         await SessionsPage.FollowAsync(mine, await SessionsPage.PostAsync(mine, "Revoke", handle));
 
@@ -162,9 +158,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("malformed");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
 
         var attempt = await SessionsPage.PostAsync(mine, "Revoke", handle);
 
@@ -180,9 +175,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("nohandle");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
 
         var attempt = await SessionsPage.PostAsync(mine, "Revoke", handle: null);
 
@@ -197,9 +191,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("csrf");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
         var handle = (await SessionsPage.RowsAsync(mine)).Single(r => !r.IsCurrent).Handle!;
 
         var forged = await mine.Http.PostAsync($"{SessionsPage.Path}?handler={handler}",
@@ -247,9 +240,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("markup");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
 
         var html = await SessionsPage.HtmlAsync(mine);
 
@@ -267,9 +259,8 @@ public sealed class SessionsPageTests(RedisAppFixture fixture) : IClassFixture<R
     {
         var email = Emails.Unique("count");
         using var mine = _app.CreateAppClient();
-        await mine.RegisterAndLoginAsync(email);
         using var other = _app.CreateAppClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        await SessionsPage.SignInTwiceAsync(mine, other, email);
         var userId = (await AccountsDb.UserAsync(_app, email)).Id;
 
         var rows = await SessionsPage.RowsAsync(mine);
