@@ -47,6 +47,33 @@ public sealed class AccountDeletionTests(RedisAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task TwoDeletionsRacingFromTwoDevicesBothEndWellAndTheAccountIsGone()
+    {
+        var email = Emails.Unique("delete-race");
+        using var laptop = _app.CreateAppClient();
+        using var phone = _app.CreateAppClient();
+        await SessionsPage.SignInTwiceAsync(laptop, phone, email);
+        var laptopToken = await laptop.GetAntiforgeryTokenAsync(Path);
+        var phoneToken = await phone.GetAntiforgeryTokenAsync(Path);
+
+        // Both forms are filled in before either is sent, then sent at once: a double submit.
+        var answers = await Task.WhenAll(
+            laptop.Http.PostAsync(Path, Form(laptopToken)),
+            phone.Http.PostAsync(Path, Form(phoneToken)));
+
+        foreach (var answer in answers)
+        {
+            Assert.True((int)answer.StatusCode < 500, $"A racing deletion answered {(int)answer.StatusCode}.");
+        }
+
+        Assert.Contains(answers, answer => answer.Headers.Location?.OriginalString == "/?Notice=deleted");
+        Assert.Empty(await AccountsDb.UsersWithEmailAsync(_app, email));
+
+        static FormUrlEncodedContent Form(string token) =>
+            new([new("Input.Password", AppClient.Password), new("__RequestVerificationToken", token)]);
+    }
+
+    [Fact]
     public async Task AWrongPasswordIsAFieldErrorDeletesNothingAndCountsTowardLockout()
     {
         var email = Emails.Unique("delete-wrong");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
@@ -81,7 +82,8 @@ public sealed class DeleteModel(
         // sign in and try again, rather than a deleted user's sessions living on.
         var ended = await revocation.RevokeAllAsync(user.Id, HttpContext.RequestAborted);
         var result = await users.DeleteAsync(user);
-        if (!result.Succeeded)
+        // Two deletions racing (a double submit): the loser's concurrency failure is the winner's success.
+        if (!result.Succeeded && await db.Users.AsNoTracking().AnyAsync(u => u.Id == user.Id, HttpContext.RequestAborted))
         {
             throw new InvalidOperationException($"Deleting user {user.Id} failed: {string.Join(", ", result.Errors.Select(e => e.Code))}");
         }
