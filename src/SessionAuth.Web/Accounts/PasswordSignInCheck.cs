@@ -7,7 +7,8 @@ namespace SessionAuth.Web.Accounts;
 /// The credential check shared by the login form and the token endpoint, so both count toward the
 /// same lockout, do the same work for an unknown email, a wrong password and a locked account (decoy
 /// hashing: response times do not tell which accounts exist), and log the same security events and
-/// activity rows (a failure is recorded for a known email only).
+/// activity rows (a failure is recorded for a known email only, after the answer is sent, so it costs
+/// the answer no time an unknown email would not).
 /// Returns the user when the password is right and the account is not locked, else null.
 /// </summary>
 public sealed class PasswordSignInCheck(
@@ -31,7 +32,7 @@ public sealed class PasswordSignInCheck(
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, user is null ? "unknown email" : "locked out");
             if (user is not null)
             {
-                await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, http, "account locked");
+                activity.RecordAfterResponse(user.Id, ActivityKind.SignInFailed, http, "account locked");
             }
 
             return null;
@@ -43,11 +44,11 @@ public sealed class PasswordSignInCheck(
         {
             metrics.SignInFailed(result.IsLockedOut ? "locked-out" : "wrong-password");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, "wrong password");
-            await activity.RecordAsync(user.Id, ActivityKind.SignInFailed, http, "wrong password");
+            activity.RecordAfterResponse(user.Id, ActivityKind.SignInFailed, http, "wrong password");
             if (result.IsLockedOut)
             {
                 AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
-                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, http);
+                activity.RecordAfterResponse(user.Id, ActivityKind.LockedOut, http);
             }
 
             return null;

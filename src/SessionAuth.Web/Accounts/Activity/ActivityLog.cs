@@ -16,6 +16,18 @@ public sealed class ActivityLog(IServiceScopeFactory scopes, TimeProvider time, 
     public Task RecordAsync(string userId, ActivityKind kind, HttpContext http, string? detail = null) =>
         RecordAsync(userId, kind, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), detail);
 
+    /// <summary>
+    /// Records an event once the answer has been sent: for failed sign-ins, whose answer must take as
+    /// long for a known email as for an unknown one (no row is written for those), so the write must not
+    /// sit in front of it. The address and browser are read now; the request's context is gone by then.
+    /// </summary>
+    public void RecordAfterResponse(string userId, ActivityKind kind, HttpContext http, string? detail = null)
+    {
+        var clientIp = http.Connection.RemoteIpAddress?.ToString();
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        http.Response.OnCompleted(() => RecordAsync(userId, kind, clientIp, userAgent, detail));
+    }
+
     /// <summary>Records an event; <paramref name="userAgent"/> is the raw header (it is summarised here). Never throws.</summary>
     public async Task RecordAsync(string userId, ActivityKind kind, string? clientIp, string? userAgent, string? detail = null)
     {
