@@ -39,32 +39,25 @@ public sealed class SessionRevocation(
     /// Ends every session of the user but <paramref name="current"/>, and every other credential
     /// (<see cref="IUserCredentialRevoker"/>: API grants); returns how many ended in all.
     /// </summary>
-    public async Task<int> RevokeOthersAsync(string userId, SessionId current, CancellationToken cancellationToken)
-    {
-        var sessions = await store.RemoveAllByUserAsync(userId, except: current, cancellationToken);
-        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, sessions);
-        var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
-        SessionLog.SessionsRevoked(logger, userId, ended, "others");
-        await RotateStampAsync(userId, cancellationToken);
-        return ended;
-    }
+    public Task<int> RevokeOthersAsync(string userId, SessionId current, CancellationToken cancellationToken) =>
+        RevokeEverythingAsync(userId, current, "others", cancellationToken);
 
     /// <summary>Ends every session of the user, the current one too, and every other credential; returns how many ended in all.</summary>
-    public async Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    public Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
+        RevokeEverythingAsync(userId, except: null, "all", cancellationToken);
+
+    private async Task<int> RevokeEverythingAsync(string userId, SessionId? except, string scope, CancellationToken cancellationToken)
     {
-        var sessions = await store.RemoveAllByUserAsync(userId, except: null, cancellationToken);
+        var sessions = await store.RemoveAllByUserAsync(userId, except, cancellationToken);
         metrics.SessionEnded(Hosting.SessionEndReason.Revoke, sessions);
         var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
-        SessionLog.SessionsRevoked(logger, userId, ended, "all");
+        SessionLog.SessionsRevoked(logger, userId, ended, scope);
         await RotateStampAsync(userId, cancellationToken);
         return ended;
     }
 
-    /// <summary>
-    /// Ends the user's credentials other than sessions (API grants) only: for a caller that has ended
-    /// the sessions itself (a password change, which also rotates the stamp itself). Returns how many.
-    /// </summary>
-    public async Task<int> RevokeOtherCredentialsAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Ends the user's credentials other than sessions (API grants); returns how many.</summary>
+    private async Task<int> RevokeOtherCredentialsAsync(string userId, CancellationToken cancellationToken)
     {
         var ended = 0;
         foreach (var revoker in otherCredentials)

@@ -15,7 +15,6 @@ namespace SessionAuth.Web.Pages.Account;
 /// </summary>
 public sealed class ChangePasswordModel(
     SignInManager<ApplicationUser> signInManager,
-    ISessionStore store,
     SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
@@ -87,17 +86,10 @@ public sealed class ChangePasswordModel(
         var result = await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            await users.CountFailedPasswordAsync(db, user);
             AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
-            if (await users.IsLockedOutAsync(user))
+            if (await WrongPasswordOnSignedInForm.CountAsync(this, users, db, activity, logger, user) is { } lockedOut)
             {
-                // The session that guessed its way into a lockout ends: five wrong current passwords
-                // are what a thief holding a cookie does, not the owner. The owner's other sessions
-                // stay, and signing in works again once the lockout ends.
-                AccountsLog.AccountLockedOut(logger, user.Id, HttpContext.Connection.RemoteIpAddress?.ToString());
-                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
-                await HttpContext.SignOutAsync();
-                return RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
+                return lockedOut;
             }
 
             ModelState.AddModelError("Input.OldPassword", WrongCurrentPassword);
@@ -121,9 +113,9 @@ public sealed class ChangePasswordModel(
         var wasPersistent = HttpContext.GetServerSession()?.Record.IsPersistent == true;
         await HttpContext.SignInAsync(await signInManager.CreateUserPrincipalAsync(user),
             new AuthenticationProperties { IsPersistent = wasPersistent });
-        // ... and every other session of the user ends, and every API grant (whoever holds a refresh token).
-        var ended = await store.RemoveAllByUserAsync(user.Id, except: HttpContext.GetServerSession()?.Id);
-        ended += await revocation.RevokeOtherCredentialsAsync(user.Id, HttpContext.RequestAborted);
+        // ... and every other session of the user ends, and every API grant (whoever holds a refresh token),
+        // by the same rules as "sign out all other sessions".
+        var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, HttpContext.RequestAborted);
         AccountsLog.PasswordChanged(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");

@@ -64,14 +64,9 @@ public sealed class DeleteModel(
 
         if (!await users.CheckPasswordAsync(user, Input.Password))
         {
-            // As on the change-password page: a guess counts toward lockout, and the guessing session ends at it.
-            await users.CountFailedPasswordAsync(db, user);
-            if (await users.IsLockedOutAsync(user))
+            if (await WrongPasswordOnSignedInForm.CountAsync(this, users, db, activity, logger, user) is { } lockedOut)
             {
-                AccountsLog.AccountLockedOut(logger, user.Id, HttpContext.Connection.RemoteIpAddress?.ToString());
-                await activity.RecordAsync(user.Id, ActivityKind.LockedOut, HttpContext);
-                await HttpContext.SignOutAsync();
-                return RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
+                return lockedOut;
             }
 
             ModelState.AddModelError("Input.Password", WrongPassword);

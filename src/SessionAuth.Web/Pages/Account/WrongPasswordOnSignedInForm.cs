@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
+
+namespace SessionAuth.Web.Pages.Account;
+
+/// <summary>
+/// A wrong current password on a signed-in form (change password, delete account) is a failed
+/// sign-in: it counts toward lockout, or a stolen session could guess without limit. The session
+/// that guesses its way into the lockout ends (five wrong passwords are what a thief holding a cookie
+/// does, not the owner); the owner's other sessions stay.
+/// </summary>
+internal static class WrongPasswordOnSignedInForm
+{
+    /// <summary>Counts the failure; returns the redirect to the login page when it locked the account, else null.</summary>
+    public static async Task<IActionResult?> CountAsync(
+        PageModel page, UserManager<ApplicationUser> users, AccountsDbContext db, ActivityLog activity, ILogger logger, ApplicationUser user)
+    {
+        await users.CountFailedPasswordAsync(db, user);
+        if (!await users.IsLockedOutAsync(user))
+        {
+            return null;
+        }
+
+        var http = page.HttpContext;
+        AccountsLog.AccountLockedOut(logger, user.Id, http.Connection.RemoteIpAddress?.ToString());
+        await activity.RecordAsync(user.Id, ActivityKind.LockedOut, http);
+        await http.SignOutAsync();
+        return page.RedirectToPage(AppRoutes.Login, new { Notice = "locked-out" });
+    }
+}
