@@ -265,16 +265,20 @@ internal interface IServerProcess
 internal sealed class AppProcess : IServerProcess
 {
     private readonly Process _process;
+    private readonly string _log;
 
-    private AppProcess(string name, int port, Process process)
+    private AppProcess(string name, int port, Process process, string log)
     {
         Name = name;
         Port = port;
         _process = process;
+        _log = log;
     }
 
-    /// <summary>CPU time the app has used so far (user + system).</summary>
-    public TimeSpan CpuTime => ChildProcesses.CpuTime(_process);
+    /// <summary>CPU time the app has used so far (user + system); an app that has died says why.</summary>
+    public TimeSpan CpuTime => _process.HasExited
+        ? throw new BenchException($"The app ({Name}) exited with code {_process.ExitCode} during the run:{Environment.NewLine}{ChildProcesses.Tail(_log)}")
+        : ChildProcesses.CpuTime(_process);
 
     public int ProcessId => _process.Id;
 
@@ -311,7 +315,7 @@ internal sealed class AppProcess : IServerProcess
         var process = children.Start(start);
         var log = Path.Combine(workDirectory, $"app-{name}.log");
         ChildProcesses.LogOutput(process, log);
-        var app = new AppProcess(name, port, process);
+        var app = new AppProcess(name, port, process, log);
         waitUntilReady = async cancellationToken =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
