@@ -6,7 +6,7 @@ namespace SessionAuth.Bench;
 /// <summary>Bytes of the authentication cookie(s) a browser sends back, for a plain user and one with many roles.</summary>
 internal sealed record CookieSize(int PlainBytes, int RolesBytes, int RolesCookieCount);
 
-/// <summary>One target of issue 3: the measured value, the target, and whether it is met (null: not checked).</summary>
+/// <summary>One benchmark target: the measured value, the target, and whether it is met (null: not checked).</summary>
 internal sealed record Check(string Measurement, string Value, string Target, bool? Pass, bool Smoke = false);
 
 /// <summary>What one run measured, and the Markdown that shows it.</summary>

@@ -6,7 +6,7 @@ using SessionAuth.Bench.Hosting;
 namespace SessionAuth.Bench;
 
 /// <summary>
-/// The token flow's per-request cost (issue 10): GET /api/me with a bearer token, once validated from
+/// The token flow's per-request cost: GET /api/me with a bearer token, once validated from
 /// the token alone (the server-session app, Tokens:CheckRevocation=false, the default) and once with
 /// the grant looked up on each request (one more app, Tokens:CheckRevocation=true).
 /// </summary>

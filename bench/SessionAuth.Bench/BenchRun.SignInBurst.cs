@@ -8,7 +8,7 @@ internal sealed record SignInBurstResult(int Attempted, int Succeeded, TimeSpan 
 
 internal sealed partial class BenchRun
 {
-    /// <summary>The burst from issue 11: twenty parallel sign-ins on a 2-core machine once made one answer 503.</summary>
+    /// <summary>The sign-in burst: twenty parallel sign-ins on a 2-core machine once made one answer 503.</summary>
     public const int SignInBurstSize = 20;
 
     /// <summary>

@@ -7,7 +7,7 @@ public sealed class PasswordPolicyOptions
 {
     public const string SectionName = "Accounts:Passwords";
 
-    /// <summary>The setting that holds <see cref="MinimumScore"/>: the name the issue and README use, outside this section.</summary>
+    /// <summary>The setting that holds <see cref="MinimumScore"/>: the name the docs use, outside this section.</summary>
     public const string MinimumScoreKey = "PasswordPolicy:MinimumScore";
 
     /// <summary>The longest password accepted, in text elements; nothing is truncated.</summary>

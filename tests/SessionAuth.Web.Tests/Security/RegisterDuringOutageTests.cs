@@ -3,7 +3,7 @@ using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Web.Tests.Security;
 
-/// <summary>Registering while Redis is away: the account exists, and the person is told so (issue 7, finding 11).</summary>
+/// <summary>Registering while Redis is away: the account exists, and the person is told so.</summary>
 public sealed class RegisterDuringOutageTests
 {
     [Fact]
