@@ -65,6 +65,9 @@ internal static class TokensExtensions
                 bearer.MapInboundClaims = false;
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(key, tokens.Value);
+                // One spelling per token: no padding, no stray trailing bits, no high-s ES256 twin (CanonicalJws).
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new CanonicalJsonWebTokenHandler(key.Algorithm));
                 bearer.Events = new JwtBearerEvents
                 {
                     // A refused token gets error="invalid_token" (RFC 6750 3.1), never why: no oracle for forgers.
