@@ -6,8 +6,9 @@ namespace SessionAuth.Web.Accounts;
 /// <summary>
 /// The password length rule as model validation, so a form reports it together with every other
 /// field rule in one answer (a short password and a bad email at once). Counts text elements
-/// after NFC, reading Accounts:Passwords:MinimumLength. <see cref="ValidationAttribute.ErrorMessage"/>,
-/// when set, is the too-long message.
+/// after NFC (<see cref="CredentialInput"/>), reading Accounts:Passwords:MinimumLength.
+/// <see cref="ValidationAttribute.ErrorMessage"/>, when set, is the too-long message; a password that is
+/// checked, not chosen, says <see cref="CredentialInput.PasswordTooLong"/> as the token API does.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class PasswordLengthAttribute : ValidationAttribute
@@ -27,7 +28,7 @@ public sealed class PasswordLengthAttribute : ValidationAttribute
         var policy = validationContext.GetService(typeof(IOptions<PasswordPolicyOptions>)) is IOptions<PasswordPolicyOptions> options
             ? options.Value
             : new PasswordPolicyOptions();
-        return policy.LengthProblem(password, CheckMinimum, ErrorMessage) is { } problem
+        return policy.LengthProblem(password, CheckMinimum, ErrorMessage ?? (CheckMinimum ? null : CredentialInput.PasswordTooLong)) is { } problem
             ? new ValidationResult(problem, validationContext.MemberName is { } member ? [member] : null)
             : ValidationResult.Success;
     }

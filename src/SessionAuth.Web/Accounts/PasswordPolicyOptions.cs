@@ -38,13 +38,12 @@ public sealed class PasswordPolicyOptions
     /// <summary>What is wrong with the password's length, or null. Shared by the forms' model validation and Identity's validator.</summary>
     public string? LengthProblem(string password, bool checkMinimum, string? tooLongMessage = null)
     {
-        var length = PasswordText.Length(password);
-        if (length > MaximumLength || password.Length > MaximumCodeUnits)
+        if (CredentialInput.IsPasswordTooLong(password))
         {
             return tooLongMessage ?? $"Use at most {MaximumLength} characters.";
         }
 
-        return checkMinimum && length < MinimumLength
+        return checkMinimum && PasswordText.Length(password) < MinimumLength
             ? $"Use at least {MinimumLength} characters (at most {MaximumLength}). Spaces and any language are fine."
             : null;
     }

@@ -103,7 +103,7 @@ internal static class HostingExtensions
         // over plain http from the orchestrator, so these answer there too, and only to reads
         // (any other method is a 405 from routing).
         var probeMethods = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
-        // The body is JSON: the overall status and each check's status and duration (HealthResponse).
+        // The body is JSON: the overall status; each check's status and duration for local requests only (HealthResponse).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
             .WithMetadata(new PlainHttpAllowed(), probeMethods);
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync })

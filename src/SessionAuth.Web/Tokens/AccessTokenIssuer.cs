@@ -30,7 +30,7 @@ internal sealed class AccessTokenIssuer(TokenSigningKey key, IOptions<TokenOptio
             claims[TokenClaims.Email] = email;
         }
 
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
             Audience = _options.Audience,
@@ -41,6 +41,9 @@ internal sealed class AccessTokenIssuer(TokenSigningKey key, IOptions<TokenOptio
             Claims = claims,
             SigningCredentials = key.Credentials,
         });
+
+        // ECDSA signs with a random s; validation takes only the low one of the two that verify (CanonicalJws).
+        return key.Algorithm == SecurityAlgorithms.EcdsaSha256 ? CanonicalJws.WithLowS(token) : token;
     }
 
     /// <summary>What the Bearer scheme accepts: only then are the claims trusted.</summary>

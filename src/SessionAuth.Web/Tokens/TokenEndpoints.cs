@@ -27,14 +27,10 @@ public sealed record MeResponse(
 internal static class TokenEndpoints
 {
     /// <summary>The same words as the login form, for unknown email, wrong password and locked account alike.</summary>
-    public const string InvalidCredentials = "Invalid email or password.";
+    public const string InvalidCredentials = CredentialInput.InvalidCredentials;
     public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
 
     private const string LogCategory = "SessionAuth.Web.Tokens.TokenEndpoints";
-
-    // The form's limits (Login's InputModel): longer input is a 400, never a hash of a megabyte.
-    private const int MaxEmailLength = 256;
-    private const int MaxPasswordLength = 128;
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueAsync(
         TokenRequest? body,
@@ -47,23 +43,24 @@ internal static class TokenEndpoints
         IEnumerable<ITokenGrantObserver> observers,
         ILoggerFactory logging)
     {
+        // The login form's rule (CredentialInput): longer input is a 400, never a hash of a megabyte.
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body?.Email))
         {
-            errors["email"] = ["Enter your email address."];
+            errors["email"] = [CredentialInput.EmailMissing];
         }
-        else if (body.Email.Length > MaxEmailLength)
+        else if (CredentialInput.IsEmailTooLong(body.Email))
         {
-            errors["email"] = ["An email address has at most 256 characters."];
+            errors["email"] = [CredentialInput.EmailTooLong];
         }
 
         if (string.IsNullOrEmpty(body?.Password))
         {
-            errors["password"] = ["Enter your password."];
+            errors["password"] = [CredentialInput.PasswordMissing];
         }
-        else if (body.Password.Length > MaxPasswordLength)
+        else if (CredentialInput.IsPasswordTooLong(body.Password))
         {
-            errors["password"] = ["A password has at most 128 characters."];
+            errors["password"] = [CredentialInput.PasswordTooLong];
         }
 
         if (errors.Count > 0)

@@ -95,6 +95,19 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>Origins (scheme://host[:port]) whose pages may call /api from a browser. Empty: CORS is off.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Requests one client address (an IPv4 address or an IPv6 /64) may make to <c>/api/auth/refresh</c> and
+    /// <c>/api/auth/revoke</c> together per <see cref="RefreshWindow"/>; more get 429 with Retry-After. A client
+    /// refreshes once per access-token lifetime, so the default leaves room for many behind one address.
+    /// Setting: <c>Api:RefreshPermitLimit</c>, 1 to 1,000,000, default 60.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Api:RefreshPermitLimit must be between 1 and 1,000,000.")]
+    public int RefreshPermitLimit { get; set; } = 60;
+
+    /// <summary>The fixed window of <see cref="RefreshPermitLimit"/>. Setting: <c>Api:RefreshWindow</c>, 1 second to 1 day, default one minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Api:RefreshWindow must be between 00:00:01 and 1.00:00:00 (hh:mm:ss).")]
+    public TimeSpan RefreshWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         for (var i = 0; i < AllowedOrigins.Length; i++)

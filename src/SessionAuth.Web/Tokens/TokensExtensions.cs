@@ -1,6 +1,8 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
@@ -13,6 +15,9 @@ internal static class TokensExtensions
 {
     public const string ApiPolicy = "api";
     public const string CorsPolicy = "api";
+
+    /// <summary>The rate limiter policy of refresh and revoke: one budget per client for both (Api:RefreshPermitLimit).</summary>
+    public const string RefreshRateLimitPolicy = "token-refresh";
 
     /// <summary>Bodies /api accepts at most: the requests are a few short JSON fields.</summary>
     public const long MaxRequestBytes = 16 * 1024;
@@ -60,6 +65,9 @@ internal static class TokensExtensions
                 bearer.MapInboundClaims = false;
                 bearer.IncludeErrorDetails = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(key, tokens.Value);
+                // One spelling per token: no padding, no stray trailing bits, no high-s ES256 twin (CanonicalJws).
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new CanonicalJsonWebTokenHandler(key.Algorithm));
                 bearer.Events = new JwtBearerEvents
                 {
                     // A refused token gets error="invalid_token" (RFC 6750 3.1), never why: no oracle for forgers.
@@ -81,6 +89,10 @@ internal static class TokensExtensions
         services.AddAuthorizationBuilder().AddPolicy(ApiPolicy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser());
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiOptions>>((limiter, api) =>
+            limiter.AddPolicy(RefreshRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                AccountEndpointProtection.ClientKey(context.Connection.RemoteIpAddress),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = api.Value.RefreshPermitLimit, Window = api.Value.RefreshWindow, QueueLimit = 0 })));
         services.AddProblemDetails();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiOptions>>((cors, api) =>
@@ -126,6 +138,7 @@ internal static class TokensExtensions
             // The login form's rate-limit bucket: one budget per client for both ways of guessing.
             .RequireRateLimiting(AccountEndpointOptions.RateLimitPolicy)
             .WithMetadata(new RateLimitBucket(AppRoutes.Login))
+            .RequireUtf8Json()
             // As on the password forms: wait for a hashing slot without holding a thread (the body is read by now).
             .AddEndpointFilter(static async (context, next) =>
             {
@@ -141,8 +154,8 @@ internal static class TokensExtensions
                     gate.Release();
                 }
             });
-        api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous();
-        api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous();
+        api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous().RequireRateLimiting(RefreshRateLimitPolicy).RequireUtf8Json();
+        api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous().RequireRateLimiting(RefreshRateLimitPolicy).RequireUtf8Json();
         api.MapMethods("/me", [HttpMethods.Get, HttpMethods.Head], TokenEndpoints.Me);
 
         // Any other method on these routes: 405 with Allow, as problem details. Routing prefers the

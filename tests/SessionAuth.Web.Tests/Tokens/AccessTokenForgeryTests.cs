@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -44,7 +46,7 @@ public sealed class AccessTokenForgeryTests(RedisAppFixture hs256, Es256AppFixtu
     [
         "tampered payload", "tampered signature", "alg none", "alg none uppercase", "wrong key", "wrong iss", "wrong aud",
         "expired beyond the skew", "not yet valid", "wrong typ", "no typ", "no exp", "refresh token as bearer", "garbage",
-        "HS512 with the right key",
+        "HS512 with the right key", "trailing padding", "padded payload", "signature with stray trailing bits", "whitespace inside",
     ];
 
     [Theory]
@@ -121,6 +123,50 @@ public sealed class AccessTokenForgeryTests(RedisAppFixture hs256, Es256AppFixtu
             ValidTypes = ["at+jwt"],
         });
         Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task AnEs256SignatureWithSReplacedByNMinusSIsRefused()
+    {
+        var (_, pair) = await es256.App.RegisterAndGetTokensAsync("malleable");
+        var parts = pair.AccessToken.Split('.');
+        var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
+        var twin = signature[..32].Concat((P256Order - S(signature)).ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray();
+        var forged = $"{parts[0]}.{parts[1]}.{Base64UrlEncoder.Encode(twin)}";
+        using var publicKey = ECDsa.Create(es256.Key.ExportParameters(includePrivateParameters: false));
+        var signed = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
+
+        var response = await es256.App.CreateApiClient().GetMeAsync(forged);
+
+        // Mathematically a valid signature of the same token: only the rule against two spellings refuses it.
+        Assert.Equal(64, twin.Length);
+        Assert.True(publicKey.VerifyData(signed, twin, HashAlgorithmName.SHA256));
+        await AssertInvalidTokenAsync(response);
+        Assert.Equal(HttpStatusCode.OK, (await es256.App.CreateApiClient().GetMeAsync(pair.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryEs256TokenTheAppIssuesHasALowS()
+    {
+        var (_, pair) = await es256.App.RegisterAndGetTokensAsync("lows");
+        var api = es256.App.CreateApiClient();
+        var tokens = new List<string> { pair.AccessToken };
+        var refreshToken = pair.RefreshToken;
+
+        // Without normalising, each s is high with probability 1/2: twenty in a row low by chance is one in a million.
+        for (var i = 0; i < 19; i++)
+        {
+            var next = await TokenClient.ReadPairAsync(await api.RefreshAsync(refreshToken));
+            tokens.Add(next.AccessToken);
+            refreshToken = next.RefreshToken;
+        }
+
+        foreach (var token in tokens)
+        {
+            Assert.True(S(Base64UrlEncoder.DecodeBytes(token.Split('.')[2])) <= P256Order / 2, token);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetMeAsync(tokens[^1])).StatusCode);
     }
 
     [Theory]
@@ -229,9 +275,33 @@ public sealed class AccessTokenForgeryTests(RedisAppFixture hs256, Es256AppFixtu
                 return "not a token at all";
             case "HS512 with the right key":
                 return Sign(new SymmetricSecurityKey(TestKey.Key.Concat(TestKey.Key).ToArray()), SecurityAlgorithms.HmacSha512, Claims(pair));
+            case "trailing padding":
+                // The same bytes to a lenient base64url reader; RFC 7515 7.1 has no padding.
+                return pair.AccessToken + "=";
+            case "padded payload":
+                return $"{parts[0]}.{parts[1]}{new string('=', (4 - (parts[1].Length % 4)) % 4)}=.{parts[2]}";
+            case "signature with stray trailing bits":
+                // 32 bytes are 43 characters: the last one's 2 low bits are unused, so setting them changes no byte.
+                Assert.Equal(43, parts[2].Length);
+                return $"{parts[0]}.{parts[1]}.{parts[2][..^1]}{WithLowBitsSet(parts[2][^1])}";
+            case "whitespace inside":
+                return $"{parts[0]}.{parts[1]}.{parts[2][..10]} {parts[2][10..]}";
             default:
                 throw new ArgumentOutOfRangeException(nameof(forgery), forgery, null);
         }
+    }
+
+    private static readonly BigInteger P256Order =
+        BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    private static BigInteger S(byte[] signature) => new(signature.AsSpan(32), isUnsigned: true, isBigEndian: true);
+
+    private static char WithLowBitsSet(char base64Url)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var value = alphabet.IndexOf(base64Url, StringComparison.Ordinal);
+        Assert.Equal(0, value & 0b11);
+        return alphabet[value | 0b11];
     }
 
     private static Dictionary<string, object> Claims(TokenClient.Pair pair)

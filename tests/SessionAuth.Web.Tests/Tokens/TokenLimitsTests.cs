@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
@@ -84,5 +85,33 @@ public sealed class TokenLimitsTests
         var first = await pair.App.CreateApiClient().RequestTokenAsync(email);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+    }
+
+    [Fact]
+    public async Task RefreshAndRevokeShareOneRateLimitWhateverTheSpellingOfTheirPath()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:RefreshPermitLimit"] = "4",
+            ["Api:RefreshWindow"] = "00:01:00",
+        });
+        var api = pair.App.CreateApiClient();
+        var refused = "sa1.notarealtoken";
+        var statuses = new List<HttpStatusCode>();
+
+        foreach (var path in new[] { "/api/auth/refresh", "/api/auth/refresh/", "/API/auth/Refresh", "/api/auth/revoke" })
+        {
+            statuses.Add((await api.PostAsJsonAsync(path, new { refresh_token = refused })).StatusCode);
+        }
+
+        var refreshOverBudget = await api.PostAsJsonAsync("/Api/Auth/REFRESH/", new { refresh_token = refused });
+        var revokeOverBudget = await api.RevokeAsync(refused);
+        var signInStillOpen = await pair.App.RegisterAndGetTokensAsync("budget");
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.NoContent], statuses);
+        await TokenClient.AssertProblemAsync(refreshOverBudget, HttpStatusCode.TooManyRequests);
+        await TokenClient.AssertProblemAsync(revokeOverBudget, HttpStatusCode.TooManyRequests);
+        Assert.InRange(refreshOverBudget.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.False(string.IsNullOrEmpty(signInStillOpen.Pair.AccessToken)); // the sign-in budget is another
     }
 }

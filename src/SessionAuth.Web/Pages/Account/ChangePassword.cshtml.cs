@@ -36,7 +36,7 @@ public sealed class ChangePasswordModel(
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter your current password.")]
-        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false)]
         [DataType(DataType.Password)]
         [Display(Name = "Current password")]
         public string OldPassword { get; set; } = "";

@@ -31,7 +31,7 @@ public sealed class DeleteModel(
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter your current password to delete your account.")]
-        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
+        [PasswordLength(CheckMinimum = false)]
         [DataType(DataType.Password)]
         [Display(Name = "Current password")]
         public string Password { get; set; } = "";

@@ -16,7 +16,7 @@ public sealed class LoginModel(
     ActivityLog activity,
     ILogger<LoginModel> logger) : PageModel
 {
-    public const string InvalidCredentials = "Invalid email or password.";
+    public const string InvalidCredentials = CredentialInput.InvalidCredentials;
 
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -46,14 +46,14 @@ public sealed class LoginModel(
 
     public sealed class InputModel
     {
-        [Required(ErrorMessage = "Enter your email address.")]
-        [StringLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+        [Required(ErrorMessage = CredentialInput.EmailMissing)]
+        [StringLength(CredentialInput.MaxEmailLength, ErrorMessage = CredentialInput.EmailTooLong)]
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
 
-        [Required(ErrorMessage = "Enter your password.")]
-        [PasswordLength(CheckMinimum = false, ErrorMessage = "A password has at most 128 characters.")]
+        [Required(ErrorMessage = CredentialInput.PasswordMissing)]
+        [PasswordLength(CheckMinimum = false)]
         [DataType(DataType.Password)]
         [Display(Name = "Password")]
         public string Password { get; set; } = "";

@@ -20,8 +20,8 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLo
 
     public sealed class InputModel
     {
-        [Required(ErrorMessage = "Enter your email address.")]
-        [StringLength(256, ErrorMessage = "An email address has at most 256 characters.")]
+        [Required(ErrorMessage = CredentialInput.EmailMissing)]
+        [StringLength(CredentialInput.MaxEmailLength, ErrorMessage = CredentialInput.EmailTooLong)]
         [EmailAddress(ErrorMessage = "Enter a valid email address.")]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
