@@ -87,10 +87,18 @@ public sealed class SessionRevocation(
                 }
 
                 // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
+                var before = await users.GetSecurityStampAsync(user);
                 if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
                 {
                     var stamp = await users.GetSecurityStampAsync(user);
                     await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
+                    // Only credentials issued on the stamp just replaced: a grant whose sign-in read the stamp
+                    // before a password change must stay refused.
+                    foreach (var credential in otherCredentials)
+                    {
+                        await credential.RestampAsync(userId, before, stamp, cancellationToken);
+                    }
+
                     return;
                 }
             }
