@@ -91,9 +91,9 @@ public sealed class SessionRevocation(
                 if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
                 {
                     var stamp = await users.GetSecurityStampAsync(user);
-                    await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
-                    // Only credentials issued on the stamp just replaced: a grant whose sign-in read the stamp
-                    // before a password change must stay refused.
+                    // Only sessions and grants on the stamp just replaced: one whose sign-in read the user before a
+                    // password change (and landed after the revoke) must stay refused.
+                    await store.RestampAllByUserAsync(userId, before, stamp, cancellationToken);
                     foreach (var credential in otherCredentials)
                     {
                         await credential.RestampAsync(userId, before, stamp, cancellationToken);
