@@ -84,8 +84,8 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
-        // The same text as the current password (as the hasher sees it: NFC) changes nothing, so nothing may
-        // end: only the current password is checked, one hash as for any change, and never rewritten.
+        // The same text as the current password (as the hasher sees it: NFC) would change nothing but end the
+        // other sessions: only the current password is checked (one hash, no new one) and nothing is written.
         var sameAsCurrent = string.Equals(PasswordText.Normalize(Input.OldPassword), PasswordText.Normalize(Input.NewPassword), StringComparison.Ordinal);
         var result = sameAsCurrent
             ? VerifyCurrentPassword(users, user, Input.OldPassword)
