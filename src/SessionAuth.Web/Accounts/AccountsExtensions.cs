@@ -57,6 +57,7 @@ internal static class AccountsExtensions
         builder.Services.AddBoundedPasswordHashing();
         builder.Services.AddSingleton<DecoyPasswordCheck>();
         builder.Services.AddScoped<PasswordSignInCheck>();
+        builder.Services.AddScoped<AccountLocks>();
         // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.
         builder.Services.AddSingleton(services => new EmailFingerprint(services.GetRequiredService<Sessions.SessionCookieProtector>()));
 

@@ -44,8 +44,9 @@ public interface ISessionStore
     Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets <paramref name="securityStamp"/> on every live session of the user, in one atomic step in the
-    /// user's slot, keeping each one's expiry; returns how many were re-stamped.
+    /// Sets <paramref name="newStamp"/> on every live session of the user that carries <paramref name="replacedStamp"/>,
+    /// in one atomic step in the user's slot, keeping each one's expiry; returns how many were re-stamped. A session
+    /// on any other stamp was already invalid (say, signed in on the password just changed) and stays so.
     /// </summary>
-    Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default);
+    Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default);
 }

@@ -10,4 +10,12 @@ public interface IUserCredentialRevoker
 {
     /// <summary>Ends every such credential of the user; returns how many ended. Unreachable storage throws <see cref="SessionStoreUnavailableException"/>.</summary>
     Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The user's security stamp moved from <paramref name="replacedStamp"/> to <paramref name="newStamp"/> by a change that
+    /// leaves the surviving credentials valid (a sign-out, one session revoked): those carrying
+    /// <paramref name="replacedStamp"/> take the new one, any other stays refused. Unreachable storage throws
+    /// <see cref="SessionStoreUnavailableException"/>.
+    /// </summary>
+    Task RestampAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken);
 }

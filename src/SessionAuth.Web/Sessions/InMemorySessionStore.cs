@@ -154,7 +154,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
-    public Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default)
+    public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         lock (_gate)
@@ -168,9 +168,9 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
             foreach (var handle in handles)
             {
                 var entry = _sessions[handle];
-                if (!entry.IsExpired(now) && entry.Record.SecurityStamp != securityStamp)
+                if (!entry.IsExpired(now) && entry.Record.SecurityStamp == replacedStamp)
                 {
-                    _sessions[handle] = entry with { Record = entry.Record with { SecurityStamp = securityStamp } };
+                    _sessions[handle] = entry with { Record = entry.Record with { SecurityStamp = newStamp } };
                     count++;
                 }
             }

@@ -271,7 +271,7 @@ internal sealed class RedisSessionStore(
         // SET … KEEPTTL XX: the idle expiry the last GETEX set stays, and a session ended meanwhile stays ended.
         Guard(() => Db.StringSetAsync(SessionKey(id), Serialize(record), expiry: null, keepTtl: true, when: When.Exists));
 
-    public Task<int> RestampAllByUserAsync(string userId, string securityStamp, CancellationToken cancellationToken = default) =>
+    public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             var tag = SessionId.UserTag(userId);
@@ -292,13 +292,13 @@ internal sealed class RedisSessionStore(
                 for (var i = 0; i < keys.Length; i++)
                 {
                     var record = values[i].IsNull ? null : Deserialize(values[i]);
-                    if (record is null || record.UserId != userId || record.SecurityStamp == securityStamp)
+                    if (record is null || record.UserId != userId || record.SecurityStamp != replacedStamp)
                     {
                         continue;
                     }
 
                     transaction.AddCondition(Condition.StringEqual(keys[i], values[i]));
-                    _ = transaction.StringSetAsync(keys[i], Serialize(record with { SecurityStamp = securityStamp }),
+                    _ = transaction.StringSetAsync(keys[i], Serialize(record with { SecurityStamp = newStamp }),
                         expiry: null, keepTtl: true, when: When.Exists);
                     count++;
                 }

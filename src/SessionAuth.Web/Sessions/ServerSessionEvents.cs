@@ -33,6 +33,6 @@ public enum SessionRejectionReason
     /// <summary>The user no longer exists.</summary>
     UserDeleted,
 
-    /// <summary>The user is locked out.</summary>
+    /// <summary>An operator locked the account (a lockout from wrong passwords only blocks new sign-ins).</summary>
     LockedOut,
 }

@@ -150,7 +150,7 @@ internal sealed class ServerSessionHandler(
     private readonly record struct Validation(SessionRecord? Record, bool Unavailable = false);
 
     /// <summary>
-    /// Checks the session against the accounts database: the user still exists, is not locked out and
+    /// Checks the session against the accounts database: the user still exists, is not locked by an operator and
     /// has the security stamp the session carries. A failed check ends the session; a passed one writes
     /// the validation time back (one SET … KEEPTTL XX). On a stamp mismatch the record is read once more
     /// first: a revoke elsewhere rotates the stamp in the database and then re-stamps the user's
@@ -161,13 +161,14 @@ internal sealed class ServerSessionHandler(
         var users = Context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
         ApplicationUser? user;
         string? stamp = null;
-        var lockedOut = false;
+        var lockedByOperator = false;
         try
         {
             user = await users.FindByIdAsync(record.UserId);
             if (user is not null)
             {
-                lockedOut = await users.IsLockedOutAsync(user);
+                // Not a lockout from wrong guesses: that only blocks new sign-ins (see AccountLocks).
+                lockedByOperator = Context.RequestServices.GetRequiredService<AccountLocks>().IsLockedByOperator(user);
                 stamp = await users.GetSecurityStampAsync(user);
             }
         }
@@ -179,7 +180,7 @@ internal sealed class ServerSessionHandler(
         }
 
         SessionRejectionReason? reason = user is null ? SessionRejectionReason.UserDeleted
-            : lockedOut ? SessionRejectionReason.LockedOut
+            : lockedByOperator ? SessionRejectionReason.LockedOut
             : null;
         if (reason is null && !string.Equals(record.SecurityStamp, stamp, StringComparison.Ordinal))
         {

@@ -87,10 +87,18 @@ public sealed class SessionRevocation(
                 }
 
                 // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
+                var before = await users.GetSecurityStampAsync(user);
                 if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
                 {
                     var stamp = await users.GetSecurityStampAsync(user);
-                    await store.RestampAllByUserAsync(userId, stamp, cancellationToken);
+                    // Only sessions and grants on the stamp just replaced: one whose sign-in read the user before a
+                    // password change (and landed after the revoke) must stay refused.
+                    await store.RestampAllByUserAsync(userId, before, stamp, cancellationToken);
+                    foreach (var credential in otherCredentials)
+                    {
+                        await credential.RestampAsync(userId, before, stamp, cancellationToken);
+                    }
+
                     return;
                 }
             }

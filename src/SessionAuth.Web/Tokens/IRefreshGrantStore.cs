@@ -33,4 +33,11 @@ public interface IRefreshGrantStore
 
     /// <summary>Ends every grant of the user (sign out everywhere, password change, account deletion).</summary>
     Task<int> RevokeAllByUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives the user's grants that carry security stamp <paramref name="replacedStamp"/> the stamp <paramref name="newStamp"/>
+    /// (the stamp rotated by a change that leaves them valid: a sign-out, one session revoked). A grant with
+    /// any other stamp keeps it, and its next refresh is refused. Returns how many changed.
+    /// </summary>
+    Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default);
 }

@@ -45,7 +45,7 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
                 grant.Rotated.Add(presented);
                 grant.Current = successor.Hash();
                 grant.LastRefreshedAt = now;
-                return Task.FromResult(new RefreshResult(RefreshOutcome.Rotated, grant.Facts.UserId, grant.Facts.Id, successor));
+                return Task.FromResult(new RefreshResult(RefreshOutcome.Rotated, grant.Facts.UserId, grant.Facts.Id, successor, grant.SecurityStamp));
             }
 
             if (grant.Rotated.Contains(presented))
@@ -116,6 +116,25 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
         }
     }
 
+    public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            Prune(time.GetUtcNow());
+            var restamped = 0;
+            foreach (var grant in _grants.Values)
+            {
+                if (grant.Facts.UserId == userId && grant.SecurityStamp == replacedStamp)
+                {
+                    grant.SecurityStamp = newStamp;
+                    restamped++;
+                }
+            }
+
+            return Task.FromResult(restamped);
+        }
+    }
+
     private Grant? Live(GrantHandle handle, DateTimeOffset now)
     {
         if (!_grants.TryGetValue(handle, out var grant))
@@ -150,6 +169,8 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
         public required string Current { get; set; }
 
         public required DateTimeOffset LastRefreshedAt { get; set; }
+
+        public string SecurityStamp { get; set; } = facts.SecurityStamp;
 
         public HashSet<string> Rotated { get; } = new(StringComparer.Ordinal);
 

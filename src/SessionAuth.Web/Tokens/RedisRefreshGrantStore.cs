@@ -9,9 +9,9 @@ namespace SessionAuth.Web.Tokens;
 /// Refresh grants in Redis, in the user's hash slot beside the sessions (P = Sessions:KeyPrefix,
 /// T = the user tag, H = the <see cref="GrantHandle"/>):
 /// <list type="bullet">
-/// <item><c>P:{T}:g:H</c> — hash: id, uid, created, last, abs (unix ms), ip, ua, cur (SHA-256 of the
-/// current token) and one <c>r:&lt;hash&gt;</c> field per rotated token; TTL = the idle lifetime,
-/// never past the absolute end.</item>
+/// <item><c>P:{T}:g:H</c> — hash: id, uid, stamp (the user's security stamp), created, last, abs (unix ms),
+/// ip, ua, cur (SHA-256 of the current token) and one <c>r:&lt;hash&gt;</c> field per rotated token; TTL =
+/// the idle lifetime, never past the absolute end. A grant stored before grants had a stamp has none.</item>
 /// <item><c>P:{T}:gu:&lt;user id&gt;</c> — set of the user's grant handles, TTL = newest absolute end.</item>
 /// </list>
 /// Rotation is one Lua script on one key, so two refreshes racing with the same token cannot both win,
@@ -23,9 +23,10 @@ internal sealed class RedisRefreshGrantStore(
     IOptions<TokenOptions> tokens,
     TimeProvider time) : IRefreshGrantStore
 {
-    // Returns {1, uid, id} rotated, {2, uid, id} reused (the grant has ended), {0} refused. Times in unix ms.
+    // Returns {1, uid, id, stamp} rotated, {2, uid, id} reused (the grant has ended), {0} refused. Times in unix ms.
+    // A missing stamp is Lua false, which keeps its place in the reply as a nil.
     private static readonly LuaScript Rotate = LuaScript.Prepare("""
-        local f = redis.call('HMGET', @grant, 'cur', 'abs', 'uid', 'id')
+        local f = redis.call('HMGET', @grant, 'cur', 'abs', 'uid', 'id', 'stamp')
         if not f[1] then return {0} end
         local now = tonumber(@now)
         local abs = tonumber(f[2])
@@ -36,7 +37,7 @@ internal sealed class RedisRefreshGrantStore(
         if f[1] == @presented then
           redis.call('HSET', @grant, 'cur', @successor, 'r:' .. @presented, '1', 'last', @now)
           redis.call('PEXPIRE', @grant, math.min(tonumber(@idle), abs - now))
-          return {1, f[3], f[4]}
+          return {1, f[3], f[4], f[5]}
         end
         if redis.call('HEXISTS', @grant, 'r:' .. @presented) == 1 then
           redis.call('DEL', @grant)
@@ -67,6 +68,18 @@ internal sealed class RedisRefreshGrantStore(
         return 0
         """);
 
+    // KEYS: the user's grants (one hash slot). Moves those whose stamp is ARGV[1] to ARGV[2].
+    private const string RestampScript = """
+        local n = 0
+        for _, grant in ipairs(KEYS) do
+          if redis.call('HGET', grant, 'stamp') == ARGV[1] then
+            redis.call('HSET', grant, 'stamp', ARGV[2])
+            n = n + 1
+          end
+        end
+        return n
+        """;
+
     private readonly string _prefix = sessions.Value.KeyPrefix;
     private readonly TokenOptions _options = tokens.Value;
 
@@ -86,7 +99,7 @@ internal sealed class RedisRefreshGrantStore(
             var transaction = Db.CreateTransaction();
             _ = transaction.HashSetAsync(key,
             [
-                new("id", grant.Id), new("uid", grant.UserId),
+                new("id", grant.Id), new("uid", grant.UserId), new("stamp", grant.SecurityStamp),
                 new("created", Ms(grant.CreatedAt)), new("last", Ms(grant.CreatedAt)), new("abs", Ms(absolute)),
                 new("ip", grant.ClientIp ?? ""), new("ua", grant.UserAgent ?? ""), new("cur", token.Hash()),
             ]);
@@ -112,7 +125,7 @@ internal sealed class RedisRefreshGrantStore(
             }))!;
             return (int)result[0] switch
             {
-                1 => new RefreshResult(RefreshOutcome.Rotated, (string?)result[1], (string?)result[2], successor),
+                1 => new RefreshResult(RefreshOutcome.Rotated, (string?)result[1], (string?)result[2], successor, (string?)result[3]),
                 2 => new RefreshResult(RefreshOutcome.Reused, (string?)result[1], (string?)result[2]),
                 _ => RefreshResult.Refused,
             };
@@ -198,6 +211,20 @@ internal sealed class RedisRefreshGrantStore(
             _ = transaction.SetRemoveAsync(index, handles.Select(handle => (RedisValue)handle.Value).ToArray());
             await transaction.ExecuteAsync();
             return (int)await deleted;
+        });
+
+    public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var tag = SessionId.UserTag(userId);
+            var handles = ParseHandles(await Db.SetMembersAsync(IndexKey(tag, userId)));
+            if (handles.Count == 0)
+            {
+                return 0;
+            }
+
+            var keys = handles.Select(handle => GrantKey(tag, handle)).ToArray();
+            return (int)await Db.ScriptEvaluateAsync(RestampScript, keys, [replacedStamp, newStamp]);
         });
 
     internal RedisKey GrantKey(string tag, GrantHandle handle) => $"{_prefix}:{{{tag}}}:g:{handle.Value}";

@@ -87,8 +87,12 @@ public readonly record struct GrantHandle
     public override string ToString() => Value;
 }
 
-/// <summary>A new grant's facts at sign-in through the API.</summary>
-public sealed record RefreshGrant(string Id, string UserId, DateTimeOffset CreatedAt, string? ClientIp, string? UserAgent)
+/// <summary>
+/// A new grant's facts at sign-in through the API. <paramref name="SecurityStamp"/> is the user's stamp as
+/// read with the password hash that was checked: a refresh after any change of it (password change, revoke,
+/// operator lock) is refused.
+/// </summary>
+public sealed record RefreshGrant(string Id, string UserId, string SecurityStamp, DateTimeOffset CreatedAt, string? ClientIp, string? UserAgent)
 {
     /// <summary>128 bits from the CSPRNG; access tokens carry it as <c>sid</c>.</summary>
     public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
@@ -111,7 +115,8 @@ public enum RefreshOutcome
     Reused,
 }
 
-public sealed record RefreshResult(RefreshOutcome Outcome, string? UserId = null, string? GrantId = null, RefreshToken? Token = null)
+/// <summary><see cref="SecurityStamp"/>: the one the grant carries (null for a grant stored before grants had one).</summary>
+public sealed record RefreshResult(RefreshOutcome Outcome, string? UserId = null, string? GrantId = null, RefreshToken? Token = null, string? SecurityStamp = null)
 {
     public static readonly RefreshResult Refused = new(RefreshOutcome.Refused);
 }

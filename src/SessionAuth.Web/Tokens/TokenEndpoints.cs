@@ -76,7 +76,10 @@ internal static class TokenEndpoints
             return Unauthorized(context, InvalidCredentials);
         }
 
-        var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, time.GetUtcNow(), clientIp, UserAgent(context));
+        // The stamp as read with the user, before the password was checked (the user object holds it, no
+        // read): a password change that lands meanwhile moves the stamp, and this grant's first refresh fails.
+        var stamp = await users.GetSecurityStampAsync(user);
+        var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, stamp, time.GetUtcNow(), clientIp, UserAgent(context));
         var refreshToken = await grants.CreateAsync(grant, context.RequestAborted);
         TokensLog.TokenIssued(logger, user.Id, clientIp, grant.Handle.Value);
         foreach (var observer in observers)
@@ -94,6 +97,7 @@ internal static class TokenEndpoints
         IRefreshGrantStore grants,
         AccessTokenIssuer issuer,
         IEnumerable<ITokenGrantObserver> observers,
+        AccountLocks locks,
         Hosting.SessionAuthMetrics metrics,
         ILoggerFactory logging)
     {
@@ -123,11 +127,20 @@ internal static class TokenEndpoints
 
                 return Unauthorized(context, RefusedRefreshToken);
             case RefreshOutcome.Rotated:
-                // Fresh from the database: a deleted account's grant ends here, and roles are current.
+                // Fresh from the database: a deleted account's grant ends here, and roles are current. So does a
+                // grant whose stamp has moved on (password changed, sessions revoked; a grant stored without a
+                // stamp counts as moved on) and one of an account an operator locked. A lockout from wrong
+                // passwords does not end it: that only blocks new sign-ins.
                 var user = await users.FindByIdAsync(result.UserId!);
-                if (user is null)
+                var refusal = user is null ? "user deleted"
+                    : locks.IsLockedByOperator(user) ? "locked by an operator"
+                    : result.SecurityStamp is null || !string.Equals(result.SecurityStamp, await users.GetSecurityStampAsync(user), StringComparison.Ordinal)
+                        ? "security stamp changed"
+                        : null;
+                if (user is null || refusal is not null)
                 {
                     await grants.RevokeAsync(result.Token!.Value, context.RequestAborted);
+                    TokensLog.RefreshRefusedForUser(logger, result.UserId!, clientIp, presented.Handle.Value, refusal ?? "user deleted");
                     return Unauthorized(context, RefusedRefreshToken);
                 }
 

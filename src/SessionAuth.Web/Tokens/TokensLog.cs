@@ -30,4 +30,8 @@ internal static partial class TokensLog
     [LoggerMessage(EventId = 3007, EventName = "ApiRequestFailed", Level = LogLevel.Error,
         Message = "An API request failed")]
     public static partial void ApiRequestFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3015, EventName = "RefreshRefusedForUser", Level = LogLevel.Information,
+        Message = "A refresh of grant {GrantHandle} (user {UserId}) from {ClientIp} was refused and the grant ended: {Reason}")]
+    public static partial void RefreshRefusedForUser(ILogger logger, string userId, string? clientIp, string grantHandle, string reason);
 }

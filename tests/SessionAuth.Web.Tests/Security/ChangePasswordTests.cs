@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using SessionAuth.Web.Pages.Account;
 using SessionAuth.Web.Tests.Flow;
 using SessionAuth.Web.Tests.Infrastructure;
 
@@ -50,6 +52,49 @@ public class ChangePasswordTests(RedisAppFixture fixture) : IClassFixture<RedisA
         Assert.True(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(cookie)));
         using var later = fixture.App.CreateAppClient();
         Assert.Equal(HttpStatusCode.Redirect, (await later.LoginAsync(email)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("correct horse battery staple", "correct horse battery staple")]
+    [InlineData("cr\u00e8me br\u00fbl\u00e9e au caf\u00e9 noir", "cre\u0300me bru\u0302le\u0301e au cafe\u0301 noir")] // the same text, decomposed
+    public async Task TheCurrentPasswordAsTheNewOneIsRefusedOnTheNewPasswordFieldAndChangesNothing(string current, string typedAsNew)
+    {
+        var email = Emails.Unique("change-same");
+        using var laptop = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.RegisterAsync(email, current)).StatusCode);
+        var laptopCookie = AppClient.SessionCookieValue(await laptop.LoginAsync(email, current))!;
+        using var phone = fixture.App.CreateAppClient();
+        var phoneCookie = AppClient.SessionCookieValue(await phone.LoginAsync(email, current))!;
+        await ChangeAsync(laptop, "a wrong current password", NewPassword);
+        var before = await AccountsDb.UserAsync(fixture.App, email);
+        Assert.Equal(1, before.AccessFailedCount);
+
+        var change = await ChangeAsync(laptop, current, typedAsNew);
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        var fieldError = Regex.Match(await AppClient.BodyAsync(change), "<span[^>]*id=\"new-error\"[^>]*>([^<]*)</span>");
+        Assert.Equal(ChangePasswordModel.SameAsCurrent, fieldError.Groups[1].Value);
+        var after = await AccountsDb.UserAsync(fixture.App, email);
+        Assert.Equal(before.PasswordHash, after.PasswordHash);
+        Assert.Equal(0, after.AccessFailedCount); // the current password was right
+        Assert.True(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(laptopCookie)));
+        Assert.True(await fixture.Redis.Db.KeyExistsAsync(SessionFlowTests.SessionKeyFor(phoneCookie)));
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/Dashboard")).StatusCode);
+        Assert.DoesNotContain(fixture.App.Logs.Entries, e => e.EventId.Id == 1014 && e.Message.Contains(after.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AWrongCurrentPasswordRepeatedAsTheNewOneIsAWrongCurrentPassword()
+    {
+        var email = Emails.Unique("change-same-wrong");
+        using var client = fixture.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(email);
+
+        var change = await ChangeAsync(client, "not my password but long enough", "not my password but long enough");
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Contains(ChangePasswordModel.WrongCurrentPassword, await AppClient.BodyAsync(change), StringComparison.Ordinal);
+        Assert.Equal(1, (await AccountsDb.UserAsync(fixture.App, email)).AccessFailedCount);
     }
 
     [Fact]

@@ -337,22 +337,25 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RestampingSetsTheNewStampOnEveryLiveSessionOfTheUserAndNoOneElses()
+    public async Task RestampingSetsTheNewStampOnEveryLiveSessionOfTheUserOnTheReplacedStampAndNoOneElses()
     {
         var (a, aRecord) = NewSession("user-restamp");
         var (b, bRecord) = NewSession("user-restamp");
+        var (stale, staleRecord) = NewSession("user-restamp");
         var (other, otherRecord) = NewSession("user-not-restamped");
         await Store.CreateAsync(a, aRecord);
         await Store.CreateAsync(b, bRecord);
+        await Store.CreateAsync(stale, staleRecord with { SecurityStamp = "OLDER-STAMP" });
         await Store.CreateAsync(other, otherRecord);
 
-        var count = await Store.RestampAllByUserAsync("user-restamp", "NEW-STAMP");
+        var count = await Store.RestampAllByUserAsync("user-restamp", "STAMP", "NEW-STAMP");
 
         Assert.Equal(2, count);
         Assert.Equal("NEW-STAMP", (await Store.GetAndTouchAsync(a))?.SecurityStamp);
         Assert.Equal("NEW-STAMP", (await Store.GetAndTouchAsync(b))?.SecurityStamp);
+        Assert.Equal("OLDER-STAMP", (await Store.GetAndTouchAsync(stale))?.SecurityStamp); // left to fail its next validation
         Assert.Equal("STAMP", (await Store.GetAndTouchAsync(other))?.SecurityStamp);
-        Assert.Equal(0, await Store.RestampAllByUserAsync("user-restamp", "NEW-STAMP"));
+        Assert.Equal(0, await Store.RestampAllByUserAsync("user-restamp", "STAMP", "NEW-STAMP"));
     }
 
     private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null)

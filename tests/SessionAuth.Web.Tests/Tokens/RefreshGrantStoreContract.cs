@@ -42,8 +42,8 @@ public abstract class RefreshGrantStoreContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    protected RefreshGrant NewGrant(string userId) =>
-        new(RefreshGrant.NewId(), userId, Clock.GetUtcNow(), "203.0.113.7", "curl/8.5.0");
+    protected RefreshGrant NewGrant(string userId, string securityStamp = "stamp-at-sign-in") =>
+        new(RefreshGrant.NewId(), userId, securityStamp, Clock.GetUtcNow(), "203.0.113.7", "curl/8.5.0");
 
     [Fact]
     public async Task TheCurrentTokenRotatesAndItsSuccessorWorks()
@@ -57,9 +57,27 @@ public abstract class RefreshGrantStoreContract : IAsyncLifetime
         Assert.Equal(RefreshOutcome.Rotated, rotated.Outcome);
         Assert.Equal("user-rotate", rotated.UserId);
         Assert.Equal(grant.Id, rotated.GrantId);
+        Assert.Equal("stamp-at-sign-in", rotated.SecurityStamp);
+        Assert.Equal("stamp-at-sign-in", again.SecurityStamp);
         Assert.NotEqual(first, rotated.Token);
         Assert.Equal(RefreshOutcome.Rotated, again.Outcome);
         Assert.True(await Store.ExistsAsync("user-rotate", grant.Id));
+    }
+
+    [Fact]
+    public async Task RestampMovesOnlyTheUsersGrantsThatCarryTheReplacedStamp()
+    {
+        var current = await Store.CreateAsync(NewGrant("user-restamp", "stamp-1"));
+        var stale = await Store.CreateAsync(NewGrant("user-restamp", "stamp-0"));
+        var stranger = await Store.CreateAsync(NewGrant("user-restamp-other", "stamp-1"));
+
+        var moved = await Store.RestampAllByUserAsync("user-restamp", "stamp-1", "stamp-2");
+
+        Assert.Equal(1, moved);
+        Assert.Equal("stamp-2", (await Store.RotateAsync(current)).SecurityStamp);
+        Assert.Equal("stamp-0", (await Store.RotateAsync(stale)).SecurityStamp);
+        Assert.Equal("stamp-1", (await Store.RotateAsync(stranger)).SecurityStamp);
+        Assert.Equal(0, await Store.RestampAllByUserAsync("user-nobody", "stamp-1", "stamp-2"));
     }
 
     [Fact]

@@ -75,6 +75,21 @@ public sealed class RedisRefreshGrantStoreContractTests : RefreshGrantStoreContr
     }
 
     [Fact]
+    public async Task AGrantStoredBeforeGrantsHadAStampRotatesWithNoStampSoTheRefreshIsRefused()
+    {
+        var grant = NewGrant("user-old-grant");
+        var token = await Store.CreateAsync(grant);
+        var key = $"{SessionSettings.Value.KeyPrefix}:{{{token.Tag}}}:g:{grant.Handle.Value}";
+        Assert.True(await _redis.Db.HashDeleteAsync(key, "stamp"));
+
+        var rotated = await Store.RotateAsync(token);
+
+        Assert.Equal(RefreshOutcome.Rotated, rotated.Outcome);
+        Assert.Equal(grant.Id, rotated.GrantId);
+        Assert.Null(rotated.SecurityStamp);
+    }
+
+    [Fact]
     public async Task AGrantsRedisTtlIsTheIdleLifetimeAndSlidesOnRefresh()
     {
         var grant = NewGrant("user-ttl");

@@ -21,6 +21,7 @@ public sealed class ChangePasswordModel(
     ILogger<ChangePasswordModel> logger) : PageModel
 {
     public const string WrongCurrentPassword = "That is not your current password.";
+    public const string SameAsCurrent = "Choose a new password that differs from your current one. Nothing was changed.";
 
     public const string LockedOut =
         "Too many wrong passwords: this account is locked for a while. Try again later; your password is unchanged.";
@@ -83,7 +84,12 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
-        var result = await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
+        // The same text as the current password (as the hasher sees it: NFC) would change nothing but end the
+        // other sessions: only the current password is checked (one hash, no new one) and nothing is written.
+        var sameAsCurrent = string.Equals(PasswordText.Normalize(Input.OldPassword), PasswordText.Normalize(Input.NewPassword), StringComparison.Ordinal);
+        var result = sameAsCurrent
+            ? VerifyCurrentPassword(users, user, Input.OldPassword)
+            : await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
             AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
@@ -98,6 +104,13 @@ public sealed class ChangePasswordModel(
 
         // The current password was right (whatever the new one is): the count starts again, as at sign-in.
         await users.ResetAccessFailedCountAsync(user);
+        if (sameAsCurrent)
+        {
+            AccountsLog.PasswordChangeFailed(logger, user.Id, "new password same as current");
+            ModelState.AddModelError("Input.NewPassword", SameAsCurrent);
+            return Page();
+        }
+
         if (!result.Succeeded)
         {
             AccountsLog.PasswordChangeFailed(logger, user.Id, string.Join(", ", result.Errors.Select(e => e.Code)));
@@ -121,4 +134,10 @@ public sealed class ChangePasswordModel(
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");
         return RedirectToPage(new { Notice = "changed" });
     }
+
+    /// <summary>The check ChangePasswordAsync makes, without its rehash-and-save of an old-format hash.</summary>
+    private static IdentityResult VerifyCurrentPassword(UserManager<ApplicationUser> users, ApplicationUser user, string password) =>
+        user.PasswordHash is { } hash && users.PasswordHasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed
+            ? IdentityResult.Success
+            : IdentityResult.Failed(users.ErrorDescriber.PasswordMismatch());
 }
