@@ -8,7 +8,7 @@ namespace SessionAuth.Web.Sessions;
 /// Sessions in Redis. Layout (P = Sessions:KeyPrefix, T = the user tag that starts every session id,
 /// H = the session's <see cref="SessionHandle"/>, SHA-256 of its id):
 /// <list type="bullet">
-/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout.</item>
+/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout (the persistent one for "Keep me signed in").</item>
 /// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session handles, TTL = newest absolute expiry.</item>
 /// </list>
 /// Only the cookie holds a session id: Redis, its backups and any client error quoting a key hold
@@ -132,8 +132,9 @@ internal sealed class RedisSessionStore(
         RedisValue value;
         try
         {
-            // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost.
-            value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeout);
+            // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost. The id
+            // says whether the session is persistent, so the expiry is right before the record is read.
+            value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeoutFor(id.IsPersistent));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -155,6 +156,12 @@ internal sealed class RedisSessionStore(
             }
 
             return null;
+        }
+
+        if (record.IsPersistent != id.IsPersistent)
+        {
+            // Rare path: an id made before ids carried the persistence bit got the other idle expiry.
+            await Guard(() => Db.KeyExpireAsync(SessionKey(id), InitialTtl(record)));
         }
 
         return record;
@@ -315,7 +322,7 @@ internal sealed class RedisSessionStore(
     private StoredSession Listed(SessionHandle handle, SessionRecord record, TimeSpan ttl, DateTimeOffset now)
     {
         // Every touch sets the TTL to the idle timeout, so what is gone of it is the time since the last use.
-        var lastActive = now - (_options.IdleTimeout - ttl);
+        var lastActive = now - (_options.IdleTimeoutFor(record.IsPersistent) - ttl);
         lastActive = lastActive < record.CreatedAt ? record.CreatedAt : lastActive > now ? now : lastActive;
         var endsAt = now + ttl;
         return new StoredSession(handle, record, lastActive, endsAt < record.AbsoluteExpiresAt ? endsAt : record.AbsoluteExpiresAt);
@@ -324,7 +331,7 @@ internal sealed class RedisSessionStore(
     private TimeSpan InitialTtl(SessionRecord record)
     {
         var now = time.GetUtcNow();
-        var ttl = record.IdleDeadline(now, _options.IdleTimeout) - now;
+        var ttl = record.IdleDeadline(now, _options.IdleTimeoutFor(record.IsPersistent)) - now;
         return ttl > TimeSpan.Zero ? ttl : TimeSpan.FromMilliseconds(1);
     }
 
