@@ -36,8 +36,9 @@ internal sealed class RedisSessionStore(
     /// as both declared keys and lives in their slot, on one node of a Redis Cluster; the script never
     /// touches a key outside that slot.
     /// With a limit (ARGV[6] &gt; 0): every member is checked (PTTL), gone ones leave the index, and
-    /// while the user holds the limit or more, the least recently active (smallest PTTL: every touch
-    /// resets it to the idle timeout) are ended and returned as (handle, record, PTTL) triples.
+    /// while the user holds the limit or more, the least recently active are ended and returned as
+    /// (handle, record, PTTL) triples. Every touch resets the TTL to the session's idle timeout (ARGV[8],
+    /// or ARGV[9] for a persistent record), so PTTL minus that timeout is minus the time since last use.
     /// Without one: a random sample of at most ARGV[7] members is checked and the gone ones pruned,
     /// so sign-in work stays bounded however many dead ids the index holds.
     /// </summary>
@@ -47,16 +48,19 @@ internal sealed class RedisSessionStore(
         local evicted = {}
         if max > 0 then
           local live = {}
+          local idle, persistentIdle = tonumber(ARGV[8]), tonumber(ARGV[9])
           for _, member in ipairs(redis.call('SMEMBERS', index)) do
             local ttl = redis.call('PTTL', prefix .. member)
             if ttl < 0 then
               redis.call('SREM', index, member)
             else
-              live[#live + 1] = { member, ttl }
+              local record = redis.call('GET', prefix .. member)
+              local timeout = (record and string.find(record, '"isPersistent":true', 1, true)) and persistentIdle or idle
+              live[#live + 1] = { member, ttl, ttl - timeout }
             end
           end
           if #live >= max then
-            table.sort(live, function(a, b) return a[2] < b[2] end)
+            table.sort(live, function(a, b) return a[3] < b[3] end)
             for i = 1, #live - max + 1 do
               local key = prefix .. live[i][1]
               evicted[#evicted + 1] = live[i][1]
@@ -107,6 +111,8 @@ internal sealed class RedisSessionStore(
                     record.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
                     _options.MaxPerUser,
                     PruneSample,
+                    (long)_options.IdleTimeout.TotalMilliseconds,
+                    (long)_options.PersistentIdleTimeout.TotalMilliseconds,
                 ]);
             if (result is null || result.Length == 0)
             {

@@ -278,6 +278,25 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AtTheLimitAPersistentSessionIdleLongerEndsBeforeABrowserSessionUsedSince()
+    {
+        var store = StoreWithLimit(2);
+        var (persistent, persistentRecord) = NewSession("user-limit-mixed", persistent: true);
+        var (browser, browserRecord) = NewSession("user-limit-mixed");
+        await store.CreateAsync(persistent, persistentRecord);
+        await store.CreateAsync(browser, browserRecord);
+
+        // The persistent session has far more time to live left, but was used less recently.
+        await LetTimePassAsync(IdleTimeout * 0.3);
+        Assert.NotNull(await store.GetAndTouchAsync(browser));
+        var (newest, newestRecord) = NewSession("user-limit-mixed");
+        var evicted = await store.CreateAsync(newest, newestRecord);
+
+        Assert.Equal(persistent.Handle, Assert.Single(evicted).Handle);
+        Assert.NotNull(await store.GetAndTouchAsync(browser));
+    }
+
+    [Fact]
     public async Task ASignInAtTheLimitEndsTheLeastRecentlyActiveSessionAndSaysWhich()
     {
         var store = StoreWithLimit(3);
