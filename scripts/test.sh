@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SessionAuth on a fresh Debian machine: installs what the tests need
-# (redis-server, redis-cli for the Redis Cluster tests, chromium, postgresql, docker-compose, nginx) with
-# apt-get when it is missing, then runs `dotnet test` on the
+# (redis-server, redis-cli for the Redis Cluster tests, chromium, postgresql, docker-compose, nginx, npm) with
+# apt-get when it is missing, installs axe-core from npm for the browser tests, then runs `dotnet test` on the
 # solution and ends with one line: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,12 @@ install_missing redis-server:redis-server redis-tools:redis-cli chromium:/usr/bi
 install_missing docker-compose:docker-compose nginx:/usr/sbin/nginx
 # The accounts tests on PostgreSQL start their own server from Debian's package (tests/…/PostgresServer.cs).
 install_missing 'postgresql:/usr/lib/postgresql/*/bin/initdb'
+# The browser tests' accessibility check runs axe-core, pinned in tests/SessionAuth.Browser.Tests/axe/package-lock.json.
+install_missing npm:npm
+if ! npm ci --prefix tests/SessionAuth.Browser.Tests/axe --no-audit --no-fund --loglevel=error; then
+  echo "Could not install axe-core for the accessibility tests: run \`npm ci --prefix tests/SessionAuth.Browser.Tests/axe\` (needs Node.js, npm and the npm registry)." >&2
+  exit 1
+fi
 
 results="$(mktemp -d)"
 set +e

@@ -38,6 +38,21 @@ public sealed class FormErrorsTests(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#Input_Email$"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheSignInPageStartsWithFocusInTheEmailField(bool javaScript)
+    {
+        await using var context = await fixture.NewContextAsync(javaScriptEnabled: javaScript);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/Account/Login");
+
+        await Expect(page.GetByLabel("Email", new() { Exact = true })).ToBeFocusedAsync();
+        // Read through the DevTools protocol, so it works with the page's JavaScript off too.
+        Assert.Equal("Input_Email", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+    }
+
     [Fact]
     public async Task AfterAFailedSignInTheErrorSummaryHasFocus()
     {
@@ -50,6 +65,7 @@ public sealed class FormErrorsTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Expect(page.GetByTestId("error-summary")).ToBeFocusedAsync();
+        Assert.Equal("error-summary", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await Expect(page.GetByTestId("error-summary")).ToContainTextAsync("Invalid email or password.");
         await Expect(page).ToHaveTitleAsync("Error: Sign in · SessionAuth");
         await Screenshots.SaveAsync(page, "10-login-error");

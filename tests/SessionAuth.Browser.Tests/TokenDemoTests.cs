@@ -51,14 +51,25 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
         // The 2-second access token expires and the page refreshes it by itself.
         await Expect(page.GetByTestId("token-refreshes")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("token-status")).ToContainTextAsync("Access token refreshed");
+        var calls = page.GetByTestId("token-calls").Locator("li");
+        var callsBefore = int.Parse(await calls.Last.GetAttributeAsync("data-seq") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await page.GetByRole(AriaRole.Button, new() { Name = "Call /api/me" }).ClickAsync();
         await Expect(me).ToContainTextAsync(email);
         await Expect(page.GetByTestId("token-error")).ToBeHiddenAsync();
+        // The call shows: a new line in the calls list with its time and status (timed refreshes may come between).
+        var line = await page.WaitForFunctionAsync(
+            "n => [...document.querySelectorAll('[data-testid=token-calls] li')].find(li => +li.dataset.seq > n && li.textContent.endsWith('GET /api/me → HTTP 200'))",
+            callsBefore);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC GET /api/me → HTTP 200$", await line.AsElement()!.TextContentAsync());
         await Screenshots.SaveAsync(page, $"22-token-refreshed-{device}");
         Assert.True(tokens.Count >= 2, $"Expected the sign-in and at least one refresh to issue tokens; saw {tokens.Count}.");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Expect(page.GetByTestId("token-status")).ToContainTextAsync("Revoked");
+        // This app checks revocation, and the page says what that means for the access token.
+        await Expect(page.GetByTestId("token-revoked-note")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("token-revoked-note")).ToContainTextAsync("The access token stops working now.");
+        await Expect(page.GetByTestId("token-revoked-note")).ToContainTextAsync("Tokens:CheckRevocation is on");
         var last = tokens[^1];
         await page.GetByRole(AriaRole.Button, new() { Name = "Call /api/me" }).ClickAsync();
 
@@ -67,6 +78,9 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("token-error")).ToContainTextAsync("401");
         await Expect(me).ToBeHiddenAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Get a token" })).ToBeVisibleAsync();
+        // The pressed button hid with its section: focus is on the heading of the section now shown.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "1. Get a token" })).ToBeFocusedAsync();
+        await Expect(calls.Last).ToContainTextAsync("GET /api/me → HTTP 401");
         await AssertNoHorizontalScrollAsync(page);
         await Screenshots.SaveAsync(page, $"23-token-revoked-{device}");
 
@@ -89,6 +103,37 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task WithoutRevocationChecksThePageSaysTheRevokedAccessTokenWorksUntilItExpiresAndItDoes()
+    {
+        var email = $"tib-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await using var app = StartApp(checkRevocation: false, accessTokenLifetime: "00:05:00");
+        await using var context = await NewContextAsync(app, new ViewportSize { Width = 1280, Height = 800 });
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page, email);
+        await page.GotoAsync("/TokenDemo");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
+        await Expect(page.GetByTestId("token-me")).ToContainTextAsync(email);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "2. Call the API" })).ToBeFocusedAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("token-revoked-note")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call /api/me" }).ClickAsync();
+
+        await Expect(page.GetByTestId("token-revoked-note")).ToContainTextAsync("The access token still works until it expires.");
+        await Expect(page.GetByTestId("token-revoked-note")).ToContainTextAsync("Tokens:CheckRevocation is off");
+        await Expect(page.GetByTestId("token-status")).ToContainTextAsync("still works until it expires");
+        var calls = page.GetByTestId("token-calls").Locator("li");
+        await Expect(calls).ToHaveCountAsync(4);
+        await Expect(calls.Nth(0)).ToContainTextAsync("POST /api/auth/token → HTTP 200");
+        await Expect(calls.Nth(2)).ToContainTextAsync("POST /api/auth/revoke → HTTP 204");
+        await Expect(calls.Nth(3)).ToContainTextAsync("GET /api/me → HTTP 200");
+        await Expect(page.GetByTestId("token-me")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "25-token-revoked-no-revocation-check");
+    }
+
+    [Fact]
     public async Task WithoutJavaScriptThePageSaysTheDemoNeedsItAndOffersNoForm()
     {
         await using var app = StartApp();
@@ -106,15 +151,15 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
     }
 
     /// <summary>
-    /// An app of this test's own: 2-second access tokens, so a refresh happens while the test watches,
-    /// and revocation checked on every API call, so a revoked grant's access token fails at once.
+    /// An app of this test's own: by default 2-second access tokens, so a refresh happens while the test
+    /// watches, and revocation checked on every API call, so a revoked grant's access token fails at once.
     /// </summary>
-    private KestrelApplication StartApp()
+    private KestrelApplication StartApp(bool checkRevocation = true, string accessTokenLifetime = "00:00:02")
     {
         var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
         {
-            ["Tokens:AccessTokenLifetime"] = "00:00:02",
-            ["Tokens:CheckRevocation"] = "true",
+            ["Tokens:AccessTokenLifetime"] = accessTokenLifetime,
+            ["Tokens:CheckRevocation"] = checkRevocation ? "true" : "false",
             ["Tokens:Algorithm"] = "HS256",
             ["Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             // Every refresh of a 2-second token is a request to the token endpoints.

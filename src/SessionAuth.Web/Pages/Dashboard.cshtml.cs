@@ -27,7 +27,7 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
         Session = session.Record;
         SessionFingerprint = session.Id.Fingerprint();
         StoreName = session.StoreName;
-        IdleExpiresAt = Session.IdleDeadline(time.GetUtcNow(), sessionOptions.Value.IdleTimeout);
+        IdleExpiresAt = Session.IdleDeadline(time.GetUtcNow(), sessionOptions.Value.IdleTimeoutFor(Session.IsPersistent));
     }
 
     public static string Format(DateTimeOffset value) =>

@@ -48,7 +48,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 }
             }
 
-            _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeout), now);
+            _sessions[handle] = new Entry(record, record.IdleDeadline(now, _options.IdleTimeoutFor(record.IsPersistent)), now);
             if (!_byUser.TryGetValue(record.UserId, out var handles))
             {
                 _byUser[record.UserId] = handles = [];
@@ -76,7 +76,7 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 return Task.FromResult<SessionRecord?>(null);
             }
 
-            _sessions[handle] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeout), LastActiveAt = now };
+            _sessions[handle] = entry with { IdleExpiresAt = entry.Record.IdleDeadline(now, _options.IdleTimeoutFor(entry.Record.IsPersistent)), LastActiveAt = now };
             return Task.FromResult<SessionRecord?>(entry.Record);
         }
     }

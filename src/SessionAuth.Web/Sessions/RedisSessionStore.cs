@@ -8,7 +8,7 @@ namespace SessionAuth.Web.Sessions;
 /// Sessions in Redis. Layout (P = Sessions:KeyPrefix, T = the user tag that starts every session id,
 /// H = the session's <see cref="SessionHandle"/>, SHA-256 of its id):
 /// <list type="bullet">
-/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout.</item>
+/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout (the persistent one for "Keep me signed in").</item>
 /// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session handles, TTL = newest absolute expiry.</item>
 /// </list>
 /// Only the cookie holds a session id: Redis, its backups and any client error quoting a key hold
@@ -36,8 +36,9 @@ internal sealed class RedisSessionStore(
     /// as both declared keys and lives in their slot, on one node of a Redis Cluster; the script never
     /// touches a key outside that slot.
     /// With a limit (ARGV[6] &gt; 0): every member is checked (PTTL), gone ones leave the index, and
-    /// while the user holds the limit or more, the least recently active (smallest PTTL: every touch
-    /// resets it to the idle timeout) are ended and returned as (handle, record, PTTL) triples.
+    /// while the user holds the limit or more, the least recently active are ended and returned as
+    /// (handle, record, PTTL) triples. Every touch resets the TTL to the session's idle timeout (ARGV[8],
+    /// or ARGV[9] for a persistent record), so PTTL minus that timeout is minus the time since last use.
     /// Without one: a random sample of at most ARGV[7] members is checked and the gone ones pruned,
     /// so sign-in work stays bounded however many dead ids the index holds.
     /// </summary>
@@ -47,16 +48,19 @@ internal sealed class RedisSessionStore(
         local evicted = {}
         if max > 0 then
           local live = {}
+          local idle, persistentIdle = tonumber(ARGV[8]), tonumber(ARGV[9])
           for _, member in ipairs(redis.call('SMEMBERS', index)) do
             local ttl = redis.call('PTTL', prefix .. member)
             if ttl < 0 then
               redis.call('SREM', index, member)
             else
-              live[#live + 1] = { member, ttl }
+              local record = redis.call('GET', prefix .. member)
+              local timeout = (record and string.find(record, '"isPersistent":true', 1, true)) and persistentIdle or idle
+              live[#live + 1] = { member, ttl, ttl - timeout }
             end
           end
           if #live >= max then
-            table.sort(live, function(a, b) return a[2] < b[2] end)
+            table.sort(live, function(a, b) return a[3] < b[3] end)
             for i = 1, #live - max + 1 do
               local key = prefix .. live[i][1]
               evicted[#evicted + 1] = live[i][1]
@@ -107,6 +111,8 @@ internal sealed class RedisSessionStore(
                     record.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
                     _options.MaxPerUser,
                     PruneSample,
+                    (long)_options.IdleTimeout.TotalMilliseconds,
+                    (long)_options.PersistentIdleTimeout.TotalMilliseconds,
                 ]);
             if (result is null || result.Length == 0)
             {
@@ -132,8 +138,9 @@ internal sealed class RedisSessionStore(
         RedisValue value;
         try
         {
-            // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost.
-            value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeout);
+            // GETEX … PX: read and slide the idle expiry in one command, the whole per-request cost. The id
+            // says whether the session is persistent, so the expiry is right before the record is read.
+            value = await Db.StringGetSetExpiryAsync(SessionKey(id), _options.IdleTimeoutFor(id.IsPersistent));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -155,6 +162,12 @@ internal sealed class RedisSessionStore(
             }
 
             return null;
+        }
+
+        if (record.IsPersistent != id.IsPersistent)
+        {
+            // Rare path: an id made before ids carried the persistence bit got the other idle expiry.
+            await Guard(() => Db.KeyExpireAsync(SessionKey(id), InitialTtl(record)));
         }
 
         return record;
@@ -315,7 +328,7 @@ internal sealed class RedisSessionStore(
     private StoredSession Listed(SessionHandle handle, SessionRecord record, TimeSpan ttl, DateTimeOffset now)
     {
         // Every touch sets the TTL to the idle timeout, so what is gone of it is the time since the last use.
-        var lastActive = now - (_options.IdleTimeout - ttl);
+        var lastActive = now - (_options.IdleTimeoutFor(record.IsPersistent) - ttl);
         lastActive = lastActive < record.CreatedAt ? record.CreatedAt : lastActive > now ? now : lastActive;
         var endsAt = now + ttl;
         return new StoredSession(handle, record, lastActive, endsAt < record.AbsoluteExpiresAt ? endsAt : record.AbsoluteExpiresAt);
@@ -324,7 +337,7 @@ internal sealed class RedisSessionStore(
     private TimeSpan InitialTtl(SessionRecord record)
     {
         var now = time.GetUtcNow();
-        var ttl = record.IdleDeadline(now, _options.IdleTimeout) - now;
+        var ttl = record.IdleDeadline(now, _options.IdleTimeoutFor(record.IsPersistent)) - now;
         return ttl > TimeSpan.Zero ? ttl : TimeSpan.FromMilliseconds(1);
     }
 

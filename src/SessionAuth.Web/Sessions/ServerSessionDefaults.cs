@@ -13,4 +13,10 @@ public static class ServerSessionDefaults
     public static readonly TimeSpan ValidationInterval = TimeSpan.FromMinutes(5);
 
     public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
+
+    /// <summary>The idle timeout of a session signed in with "Keep me signed in".</summary>
+    public static readonly TimeSpan PersistentIdleTimeout = TimeSpan.FromDays(14);
+
+    /// <summary>The absolute timeout of a session signed in with "Keep me signed in".</summary>
+    public static readonly TimeSpan PersistentAbsoluteTimeout = TimeSpan.FromDays(30);
 }

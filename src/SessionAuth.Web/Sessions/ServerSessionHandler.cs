@@ -97,7 +97,7 @@ internal sealed class ServerSessionHandler(
         }
 
         var record = CreateRecord(user, properties?.IsPersistent == true);
-        var id = SessionId.New(record.UserId);
+        var id = SessionId.New(record.UserId, record.IsPersistent);
         // The cookie value first (it may ask the store for the shared key): if that fails, no record
         // has been written yet, so a failed sign-in never leaves a session nobody holds a cookie for.
         var value = await protector.ProtectAsync(id, Context.RequestAborted);
@@ -251,7 +251,8 @@ internal sealed class ServerSessionHandler(
         ?? await protector.UnprotectAsync(SessionCookieReader.Read(Request, Options.CookieName), Context.RequestAborted);
 
     private SessionRecord CreateRecord(ClaimsPrincipal user, bool isPersistent) =>
-        SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(), Options.AbsoluteTimeout, isPersistent);
+        SessionClaims.ToRecord(user, _claimTypes, Context, time.GetUtcNow(),
+            isPersistent ? Options.PersistentAbsoluteTimeout : Options.AbsoluteTimeout, isPersistent);
 
     private ClaimsPrincipal CreatePrincipal(SessionRecord record) =>
         SessionClaims.ToPrincipal(record, _claimTypes, Scheme.Name);

@@ -17,6 +17,15 @@ public sealed class ServerSessionOptions : IValidatableObject
     /// <summary>A session ends this long after sign-in, however busy it is.</summary>
     public TimeSpan AbsoluteTimeout { get; set; } = ServerSessionDefaults.AbsoluteTimeout;
 
+    /// <summary>The idle timeout of a session signed in with "Keep me signed in" (a persistent cookie).</summary>
+    public TimeSpan PersistentIdleTimeout { get; set; } = ServerSessionDefaults.PersistentIdleTimeout;
+
+    /// <summary>The absolute timeout of a session signed in with "Keep me signed in"; its cookie expires then too.</summary>
+    public TimeSpan PersistentAbsoluteTimeout { get; set; } = ServerSessionDefaults.PersistentAbsoluteTimeout;
+
+    /// <summary>How long a session may go unused: the persistent idle timeout for a "Keep me signed in" one.</summary>
+    internal TimeSpan IdleTimeoutFor(bool persistent) => persistent ? PersistentIdleTimeout : IdleTimeout;
+
     /// <summary>The <c>__Host-</c> prefix makes browsers insist on Secure, Path=/ and no Domain.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+$", ErrorMessage = "Sessions:CookieName may hold only letters, digits, '_' and '-'.")]
     public string CookieName { get; set; } = ServerSessionDefaults.CookieName;
@@ -88,6 +97,23 @@ public sealed class ServerSessionOptions : IValidatableObject
                 [nameof(AbsoluteTimeout)]);
         }
 
+        var persistentIdleIsValid = PersistentIdleTimeout > TimeSpan.Zero && PersistentIdleTimeout <= MaxAbsoluteTimeout;
+        if (!persistentIdleIsValid)
+        {
+            yield return new ValidationResult(
+                $"Sessions:PersistentIdleTimeout is {Show(PersistentIdleTimeout)}: it must be more than 00:00:00 and at most {Show(MaxAbsoluteTimeout)} (90 days). {TimeSpanHint}",
+                [nameof(PersistentIdleTimeout)]);
+        }
+
+        if ((persistentIdleIsValid && PersistentAbsoluteTimeout < PersistentIdleTimeout)
+            || PersistentAbsoluteTimeout <= TimeSpan.Zero || PersistentAbsoluteTimeout > MaxAbsoluteTimeout)
+        {
+            yield return new ValidationResult(
+                $"Sessions:PersistentAbsoluteTimeout is {Show(PersistentAbsoluteTimeout)}: it must be at least Sessions:PersistentIdleTimeout ({Show(PersistentIdleTimeout)}) "
+                + $"and at most {Show(MaxAbsoluteTimeout)} (90 days). {TimeSpanHint}",
+                [nameof(PersistentAbsoluteTimeout)]);
+        }
+
         if (ValidationInterval < MinValidationInterval)
         {
             yield return new ValidationResult(
@@ -125,6 +151,7 @@ public sealed class ServerSessionOptions : IValidatableObject
         scheme.CookieName = CookieName;
         scheme.SecureCookies = SecureCookies;
         scheme.AbsoluteTimeout = AbsoluteTimeout;
+        scheme.PersistentAbsoluteTimeout = PersistentAbsoluteTimeout;
         scheme.ValidationInterval = ValidationInterval;
     }
 

@@ -20,6 +20,9 @@ public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
     /// <summary>A session ends this long after sign-in, however busy it is.</summary>
     public TimeSpan AbsoluteTimeout { get; set; } = ServerSessionDefaults.AbsoluteTimeout;
 
+    /// <summary>The absolute timeout of a persistent ("Keep me signed in") session; its cookie expires then.</summary>
+    public TimeSpan PersistentAbsoluteTimeout { get; set; } = ServerSessionDefaults.PersistentAbsoluteTimeout;
+
     /// <summary>Where a challenge sends a person who is not signed in. Required: the app's login page.</summary>
     public PathString LoginPath { get; set; }
 
@@ -47,9 +50,10 @@ public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
                 $"{nameof(ServerSessionSchemeOptions)}.{nameof(CookieName)} and {nameof(ReturnUrlParameter)} must not be empty.");
         }
 
-        if (AbsoluteTimeout <= TimeSpan.Zero)
+        if (AbsoluteTimeout <= TimeSpan.Zero || PersistentAbsoluteTimeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{nameof(ServerSessionSchemeOptions)}.{nameof(AbsoluteTimeout)} must be positive.");
+            throw new InvalidOperationException(
+                $"{nameof(ServerSessionSchemeOptions)}.{nameof(AbsoluteTimeout)} and {nameof(PersistentAbsoluteTimeout)} must be positive.");
         }
     }
 }

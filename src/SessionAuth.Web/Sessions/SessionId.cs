@@ -8,6 +8,8 @@ namespace SessionAuth.Web.Sessions;
 /// An opaque session id: 3 bytes of user tag followed by 18 bytes (144 bits) from the CSPRNG,
 /// written as 28 base64url characters. The tag is a hash of the user id, so a user's sessions and
 /// their index share one Redis Cluster hash slot; it says nothing about who the user is.
+/// The lowest bit of the last byte says whether the session is persistent ("Keep me signed in"), so
+/// the per-request GETEX can set the right idle expiry before reading the record (143 random bits stay).
 /// </summary>
 public readonly record struct SessionId
 {
@@ -26,11 +28,15 @@ public readonly record struct SessionId
     /// <summary>The session's public name: a one-way hash of this id (see <see cref="SessionHandle"/>).</summary>
     public SessionHandle Handle => SessionHandle.Of(this);
 
-    public static SessionId New(string userId)
+    /// <summary>Whether the id was made for a persistent session (see <see cref="New"/>).</summary>
+    public bool IsPersistent => Value is { Length: Length } value && (Base64UrlDigit(value[^1]) & 1) == 1;
+
+    public static SessionId New(string userId, bool persistent = false)
     {
         Span<byte> bytes = stackalloc byte[TagBytes + RandomBytes];
         WriteUserTag(userId, bytes[..TagBytes]);
         RandomNumberGenerator.Fill(bytes[TagBytes..]);
+        bytes[^1] = (byte)((bytes[^1] & 0xFE) | (persistent ? 1 : 0));
         return new SessionId(Base64Url.EncodeToString(bytes));
     }
 
@@ -62,6 +68,16 @@ public readonly record struct SessionId
     }
 
     public override string ToString() => Fingerprint();
+
+    /// <summary>The 6-bit value of one base64url character; the last one carries the last byte's low bits.</summary>
+    private static int Base64UrlDigit(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        _ => 63,
+    };
 
     private static void WriteUserTag(string userId, Span<byte> destination)
     {

@@ -276,21 +276,41 @@ public class SessionFlowTests(RedisAppFixture fixture) : IClassFixture<RedisAppF
     }
 
     [Fact]
-    public async Task RememberMeMakesThePersistentCookieEndAtTheAbsoluteExpiry()
+    public async Task KeepMeSignedInGivesTheSessionThePersistentIdleTtlAndACookieEndingAtThePersistentAbsoluteExpiry()
     {
-        using var client = _app.CreateAppClient();
+        using var browserClient = _app.CreateAppClient();
+        using var persistentClient = _app.CreateAppClient();
         var email = Emails.Unique("remember");
-        await client.RegisterAsync(email);
+        await browserClient.RegisterAsync(email);
 
-        var browserSession = await client.LoginAsync(email);
-        var persistent = await client.LoginAsync(email, rememberMe: true);
+        var browserSession = await browserClient.LoginAsync(email);
+        var persistent = await persistentClient.LoginAsync(email, rememberMe: true);
+        // A request on each: the per-request GETEX slides each session by its own idle timeout.
+        Assert.Equal(HttpStatusCode.OK, (await browserClient.GetAsync("/Dashboard")).StatusCode);
+        var sessionsPage = await AppClient.BodyAsync(await persistentClient.GetAsync("/Account/Sessions"));
+        var dashboard = await AppClient.BodyAsync(await persistentClient.GetAsync("/Dashboard"));
 
+        // Unticked: a browser-session cookie and the 20-minute idle TTL, as before.
         Assert.DoesNotContain("expires=", AppClient.SetCookie(browserSession, AppClient.SessionCookieName), StringComparison.OrdinalIgnoreCase);
+        var browserTtl = await _redis.Db.KeyTimeToLiveAsync(SessionKeyFor(CookieValue(browserSession)));
+        Assert.InRange(browserTtl!.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+
+        // Ticked: 14 days idle in Redis, and the cookie (and the session) ends 30 days after sign-in.
+        var persistentTtl = await _redis.Db.KeyTimeToLiveAsync(SessionKeyFor(CookieValue(persistent)));
+        Assert.InRange(persistentTtl!.Value, TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(14));
         var expires = AppClient.SetCookie(persistent, AppClient.SessionCookieName)!.Split(';')
             .Select(p => p.Trim()).Single(p => p.StartsWith("expires=", StringComparison.OrdinalIgnoreCase))["expires=".Length..];
         var expiresAt = DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(expiresAt - DateTimeOffset.UtcNow, TimeSpan.FromHours(7.9), TimeSpan.FromHours(8));
+        Assert.InRange(expiresAt - DateTimeOffset.UtcNow, TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+
+        // The sessions page and the dashboard say when the persistent session ends if unused: 14 days from now.
+        var endsOn = (DateTimeOffset.UtcNow + TimeSpan.FromDays(14)).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(endsOn, sessionsPage, StringComparison.Ordinal);
+        Assert.Contains(endsOn, dashboard, StringComparison.Ordinal);
     }
+
+    private static string CookieValue(HttpResponseMessage login) =>
+        AppClient.SetCookie(login, AppClient.SessionCookieName)!.Split(';')[0].Split('=', 2)[1];
 
     [Fact]
     public async Task StaticFilesAndAnonymousPagesCostNoRedisLookups()

@@ -29,12 +29,14 @@ public sealed class ServerSessionSchemeTests
     }
 
     [Fact]
-    public async Task TheSchemeTakesItsCookieNameAndAbsoluteTimeoutFromTheSessionsSettings()
+    public async Task TheSchemeTakesItsCookieNameAndPersistentAbsoluteTimeoutFromTheSessionsSettings()
     {
+        // A "Keep me signed in" cookie expires with its session, after Sessions:PersistentAbsoluteTimeout.
         await using var app = new SessionAuthApplication(redisConnectionString: null, new Dictionary<string, string?>
         {
             ["Sessions:CookieName"] = "sid",
-            ["Sessions:AbsoluteTimeout"] = "02:00:00",
+            ["Sessions:PersistentIdleTimeout"] = "01:00:00",
+            ["Sessions:PersistentAbsoluteTimeout"] = "02:00:00",
         });
         using var client = app.CreateAppClient();
         var email = Emails.Unique("scheme-settings");

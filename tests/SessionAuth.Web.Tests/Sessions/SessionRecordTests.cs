@@ -23,4 +23,21 @@ public sealed class SessionRecordTests
         Assert.Equal(Record.AbsoluteExpiresAt, Record.IdleDeadline(SignIn.AddHours(7.9), TimeSpan.FromMinutes(20)));
         Assert.Equal(Record.AbsoluteExpiresAt, Record.IdleDeadline(SignIn.AddHours(9), TimeSpan.FromMinutes(20)));
     }
+
+    [Fact]
+    public void ASessionIdSaysWhetherItWasMadeForAPersistentSessionAndParsingKeepsThat()
+    {
+        for (var i = 0; i < 64; i++)
+        {
+            var persistent = SessionId.New("user-" + i, persistent: true);
+            var browser = SessionId.New("user-" + i);
+
+            Assert.True(persistent.IsPersistent);
+            Assert.False(browser.IsPersistent);
+            Assert.True(SessionId.TryParse(persistent.Value, out var parsed));
+            Assert.True(parsed.IsPersistent);
+        }
+
+        Assert.False(default(SessionId).IsPersistent);
+    }
 }

@@ -50,7 +50,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     [Fact]
     public async Task ACreatedSessionReadsBackWithEveryField()
     {
-        var (id, record) = NewSession("user-1", roles: ["admin", "ops"]);
+        var (id, record) = NewSession("user-1", roles: ["admin", "ops"], persistent: true);
 
         await Store.CreateAsync(id, record);
         var read = await Store.GetAndTouchAsync(id);
@@ -92,6 +92,37 @@ public abstract class SessionStoreContract : IAsyncLifetime
 
         Assert.Null(await Store.GetAndTouchAsync(id));
         Assert.Empty(await Store.ListByUserAsync("user-idle"));
+    }
+
+    [Fact]
+    public async Task APersistentSessionSlidesByThePersistentIdleTimeoutAndABrowserSessionByTheShortOne()
+    {
+        var store = NewStore(new ServerSessionOptions
+        {
+            IdleTimeout = Options.Value.IdleTimeout,
+            PersistentIdleTimeout = IdleTimeout * 4,
+            AbsoluteTimeout = Options.Value.AbsoluteTimeout,
+            KeyPrefix = Options.Value.KeyPrefix,
+        });
+        var (persistentId, persistent) = NewSession("user-persistent", persistent: true);
+        var (browserId, browser) = NewSession("user-persistent");
+        // An id made before ids carried the persistence bit, for a persistent session.
+        var legacyId = SessionId.New("user-persistent");
+        await store.CreateAsync(persistentId, persistent);
+        await store.CreateAsync(browserId, browser);
+        await store.CreateAsync(legacyId, persistent);
+        Assert.NotNull(await store.GetAndTouchAsync(persistentId));
+        Assert.NotNull(await store.GetAndTouchAsync(browserId));
+        Assert.NotNull(await store.GetAndTouchAsync(legacyId));
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.NotNull(await store.GetAndTouchAsync(persistentId));
+        Assert.NotNull(await store.GetAndTouchAsync(legacyId));
+        Assert.Null(await store.GetAndTouchAsync(browserId));
+        var listed = (await store.ListByUserAsync("user-persistent")).ToDictionary(s => s.Handle);
+        var slack = TimeSpan.FromMilliseconds(500);
+        Assert.InRange(listed[persistentId.Handle].EndsAt - listed[persistentId.Handle].LastActiveAt, IdleTimeout * 4 - slack, IdleTimeout * 4);
     }
 
     [Fact]
@@ -247,6 +278,25 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AtTheLimitAPersistentSessionIdleLongerEndsBeforeABrowserSessionUsedSince()
+    {
+        var store = StoreWithLimit(2);
+        var (persistent, persistentRecord) = NewSession("user-limit-mixed", persistent: true);
+        var (browser, browserRecord) = NewSession("user-limit-mixed");
+        await store.CreateAsync(persistent, persistentRecord);
+        await store.CreateAsync(browser, browserRecord);
+
+        // The persistent session has far more time to live left, but was used less recently.
+        await LetTimePassAsync(IdleTimeout * 0.3);
+        Assert.NotNull(await store.GetAndTouchAsync(browser));
+        var (newest, newestRecord) = NewSession("user-limit-mixed");
+        var evicted = await store.CreateAsync(newest, newestRecord);
+
+        Assert.Equal(persistent.Handle, Assert.Single(evicted).Handle);
+        Assert.NotNull(await store.GetAndTouchAsync(browser));
+    }
+
+    [Fact]
     public async Task ASignInAtTheLimitEndsTheLeastRecentlyActiveSessionAndSaysWhich()
     {
         var store = StoreWithLimit(3);
@@ -358,7 +408,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(0, await Store.RestampAllByUserAsync("user-restamp", "STAMP", "NEW-STAMP"));
     }
 
-    private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null)
+    private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null, bool persistent = false)
     {
         var now = Clock.GetUtcNow();
         var record = new SessionRecord
@@ -371,10 +421,10 @@ public abstract class SessionStoreContract : IAsyncLifetime
             SecurityStamp = "STAMP",
             CreatedAt = now,
             AbsoluteExpiresAt = now + Options.Value.AbsoluteTimeout,
-            IsPersistent = true,
+            IsPersistent = persistent,
             ClientIp = "203.0.113.7",
             UserAgent = "Contract/1.0",
         };
-        return (SessionId.New(userId), record);
+        return (SessionId.New(userId, persistent), record);
     }
 }

@@ -14,6 +14,9 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     {
         _redis = await RedisServer.StartAsync();
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        // Redis expires keys in real time: the clock starts at the real now once the server is up, not
+        // at the test's construction (starting redis-server on a busy machine can take a second).
+        Clock.SetUtcNow(DateTimeOffset.UtcNow);
         return NewStore(Options.Value);
     }
 

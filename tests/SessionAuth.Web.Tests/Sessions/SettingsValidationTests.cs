@@ -17,6 +17,10 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:ValidationInterval", "00:00:00.5", "Sessions:ValidationInterval")]
     [InlineData("Sessions:ValidationInterval", "-00:05:00", "Sessions:ValidationInterval")]
     [InlineData("Sessions:MaxPerUser", "-1", "Sessions:MaxPerUser")]
+    [InlineData("Sessions:PersistentIdleTimeout", "00:00:00", "Sessions:PersistentIdleTimeout")]
+    [InlineData("Sessions:PersistentIdleTimeout", "91", "Sessions:PersistentIdleTimeout")]
+    [InlineData("Sessions:PersistentAbsoluteTimeout", "91", "Sessions:PersistentAbsoluteTimeout")]
+    [InlineData("Sessions:PersistentAbsoluteTimeout", "7.00:00:00", "Sessions:PersistentAbsoluteTimeout")]
     public void ABadSettingStopsStartUpAndNamesTheSetting(string key, string value, string named)
     {
         using var app = new SessionAuthApplication(null, new Dictionary<string, string?> { [key] = value });
@@ -32,6 +36,8 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:IdleTimeout", "-00:00:01", "Sessions:IdleTimeout is -00:00:01", "more than 00:00:00")]
     [InlineData("Sessions:AbsoluteTimeout", "91.00:00:00", "Sessions:AbsoluteTimeout is 91.00:00:00", "at most 90.00:00:00")]
     [InlineData("Sessions:AbsoluteTimeout", "00:05:00", "Sessions:AbsoluteTimeout is 00:05:00", "at least Sessions:IdleTimeout (00:20:00)")]
+    [InlineData("Sessions:PersistentIdleTimeout", "100", "Sessions:PersistentIdleTimeout is 100.00:00:00", "at most 90.00:00:00")]
+    [InlineData("Sessions:PersistentAbsoluteTimeout", "7.00:00:00", "Sessions:PersistentAbsoluteTimeout is 7.00:00:00", "at least Sessions:PersistentIdleTimeout (14.00:00:00)")]
     public void ATimeSpanSettingOutOfRangeSaysItsValueWhatIsAllowedAndHowTimeSpansAreWritten(
         string key, string value, string saysValue, string saysAllowed)
     {
@@ -51,6 +57,8 @@ public sealed class SettingsValidationTests
         {
             ["Sessions:IdleTimeout"] = "1.00:00:00",
             ["Sessions:AbsoluteTimeout"] = "90.00:00:00",
+            ["Sessions:PersistentIdleTimeout"] = "90.00:00:00",
+            ["Sessions:PersistentAbsoluteTimeout"] = "90.00:00:00",
         });
 
         Assert.NotNull(app.Server);

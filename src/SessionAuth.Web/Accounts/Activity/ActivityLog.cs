@@ -65,6 +65,77 @@ public sealed class ActivityLog(IServiceScopeFactory scopes, TimeProvider time, 
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>Most failed sign-ins one listing reads: a flood beyond it is counted as "at least".</summary>
+    public const int FailureReadLimit = 1_000;
+
+    /// <summary>
+    /// The user's latest activity, newest first, at most <paramref name="rows"/> rows, with each run of
+    /// consecutive failed sign-ins grouped into one row (count, addresses). Two bounded reads: the newest
+    /// <paramref name="rows"/> other events, then the failures since the oldest of those (at most
+    /// <see cref="FailureReadLimit"/>). Wrong guesses therefore take one row between two other events,
+    /// however many there were, and cannot push a sign-in off the list.
+    /// </summary>
+    public async Task<IReadOnlyList<ActivityEntry>> RecentAsync(string userId, int rows = PageSize, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        var events = db.ActivityEvents.AsNoTracking().Where(e => e.UserId == userId);
+        var others = await events.Where(e => e.Kind != ActivityKind.SignInFailed)
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .Take(rows)
+            .ToListAsync(cancellationToken);
+        var failureQuery = events.Where(e => e.Kind == ActivityKind.SignInFailed);
+        if (others.Count == rows)
+        {
+            // Failures older than every shown event could not appear among the rows shown anyway.
+            var oldest = others[^1].OccurredAt;
+            failureQuery = failureQuery.Where(e => e.OccurredAt >= oldest);
+        }
+
+        var failures = await failureQuery
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .Take(FailureReadLimit)
+            .ToListAsync(cancellationToken);
+        return Group(others, failures, truncated: failures.Count == FailureReadLimit, rows);
+    }
+
+    private static List<ActivityEntry> Group(List<ActivityEvent> others, List<ActivityEvent> failures, bool truncated, int rows)
+    {
+        var merged = others.Concat(failures)
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .ToList();
+        var entries = new List<ActivityEntry>(Math.Min(rows, merged.Count));
+        for (var i = 0; i < merged.Count && entries.Count < rows;)
+        {
+            var first = merged[i];
+            var end = i + 1;
+            if (first.Kind == ActivityKind.SignInFailed)
+            {
+                while (end < merged.Count && merged[end].Kind == ActivityKind.SignInFailed)
+                {
+                    end++;
+                }
+            }
+
+            var run = merged.GetRange(i, end - i);
+            entries.Add(new ActivityEntry
+            {
+                Kind = first.Kind,
+                OccurredAt = first.OccurredAt,
+                FirstAt = run[^1].OccurredAt,
+                Count = run.Count,
+                // The run reaching the end of what was read may go on in what was not.
+                CountIsLowerBound = truncated && first.Kind == ActivityKind.SignInFailed && end == merged.Count,
+                ClientIps = run.Select(e => e.ClientIp).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+                UserAgent = first.UserAgent,
+                Detail = string.Join("; ", run.Select(e => e.Detail).OfType<string>().Distinct(StringComparer.Ordinal)) is { Length: > 0 } detail ? detail : null,
+            });
+            i = end;
+        }
+
+        return entries;
+    }
+
     /// <summary>Deletes every event of the user (account deletion); returns how many.</summary>
     public async Task<int> DeleteAllAsync(string userId, CancellationToken cancellationToken = default)
     {

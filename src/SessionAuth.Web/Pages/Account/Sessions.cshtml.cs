@@ -39,7 +39,7 @@ public sealed class SessionsModel(
 
     public IReadOnlyList<SessionRow> Sessions { get; private set; } = [];
 
-    public IReadOnlyList<ActivityEvent> Activity { get; private set; } = [];
+    public IReadOnlyList<ActivityEntry> Activity { get; private set; } = [];
 
     /// <summary>A problem with the request just made (shown instead of a notice).</summary>
     public string? Problem { get; private set; }
@@ -197,7 +197,7 @@ public sealed class SessionsModel(
             .Concat(apiClients.Select(g => new SessionRow(g.Handle.Value, UserAgentSummary.Describe(g.UserAgent),
                 g.ClientIp, g.CreatedAt, g.LastRefreshedAt, GrantEndsAt(g, options), IsCurrent: false, IsApiClient: true)))
             .OrderByDescending(row => row.SignedInAt)];
-        Activity = await activity.LatestAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
+        Activity = await activity.RecentAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
     }
 
     /// <summary>The earlier of the grant's idle end (unused since its last refresh) and its absolute end.</summary>

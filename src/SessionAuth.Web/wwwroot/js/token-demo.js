@@ -20,6 +20,11 @@ const errorBox = document.getElementById("token-error");
 const expiresField = root.querySelector("[data-testid=token-expires]");
 const refreshesField = root.querySelector("[data-testid=token-refreshes]");
 const claimsField = root.querySelector("[data-testid=token-claims]");
+const revokedNote = document.getElementById("token-revoked-note");
+const callsSection = document.getElementById("token-calls-section");
+const callList = document.getElementById("token-calls");
+const maxCallsShown = 10;
+let callCount = 0;
 
 let accessToken = null;
 let refreshToken = null;
@@ -91,6 +96,7 @@ async function send(method, url, body, bearer) {
     credentials: "omit",
     cache: "no-store",
   });
+  logCall(method, url, response.status);
   let data = null;
   const type = response.headers.get("Content-Type") || "";
   if (type.includes("json")) {
@@ -101,6 +107,20 @@ async function send(method, url, body, bearer) {
     }
   }
   return { response, data };
+}
+
+// One line per API call, oldest first (a log), the newest few kept: when, what, and the HTTP status.
+function logCall(method, url, status) {
+  const item = document.createElement("li");
+  callCount += 1;
+  item.dataset.seq = String(callCount);
+  item.dataset.status = String(status);
+  item.append(timeElement(new Date(), `${method} ${new URL(url, location.href).pathname} → HTTP ${status}`));
+  callList.append(item);
+  while (callList.children.length > maxCallsShown) {
+    callList.firstElementChild.remove();
+  }
+  callsSection.hidden = false;
 }
 
 // "What failed (HTTP 401): what the server said." from RFC 9457 problem details: the detail (or
@@ -130,6 +150,7 @@ function adopt(pair) {
   refreshToken = pair.refresh_token;
   expiresAt = Date.now() + Number(pair.expires_in) * 1000;
   revoked = false;
+  revokedNote.hidden = true;
   expiresField.replaceChildren(timeElement(new Date(expiresAt), `(${pair.expires_in} s after it was issued)`));
   showClaims();
   scheduleRefresh();
@@ -165,9 +186,16 @@ function forget() {
   refreshToken = null;
   expiresAt = 0;
   revoked = false;
+  // Focus in the section about to hide would fall to the page's start: it goes to the heading of the
+  // section shown instead. Focus elsewhere (a timed refresh failing while the person reads) stays.
+  const focusWasInResult = result.contains(document.activeElement) || document.activeElement === document.body;
   statusLine.textContent = "";
+  revokedNote.hidden = true;
   result.hidden = true;
   signInSection.hidden = false;
+  if (focusWasInResult) {
+    document.getElementById("token-signin-heading").focus();
+  }
 }
 
 async function signIn() {
@@ -273,7 +301,8 @@ async function revoke() {
   // Both tokens stay in memory on purpose, so the person can see what each does now.
   revoked = true;
   clearTimeout(refreshTimer);
-  showStatus(`Revoked at ${clock(new Date())}: the grant has ended and its refresh token is refused from now on. Press "Call /api/me" or "Refresh now" to see it.`);
+  revokedNote.hidden = false;
+  showStatus(`Revoked at ${clock(new Date())}: the grant has ended and its refresh token is refused from now on. ${revokedNote.textContent.trim().replace(/\s+/g, " ")} Press "Call /api/me" or "Refresh now" to see it.`);
 }
 
 form.addEventListener("submit", (event) => {

@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SessionAuth.Browser.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionAuth.Browser.Tests;
+
+/// <summary>
+/// Every page, signed out and signed in, checked by axe-core in Chromium at desktop and phone width:
+/// no serious or critical violation anywhere. A screenshot of each page is kept for a person to look at.
+/// </summary>
+[Collection(BrowserFixtureGroup.Name)]
+public sealed class AccessibilityTests(BrowserFixture fixture)
+{
+    private const string Password = "correct horse battery staple";
+
+    [Theory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 844)]
+    public async Task EveryPageHasNoSeriousOrCriticalAxeViolation(int width, int height)
+    {
+        Axe.EnsureInstalled();
+        var email = $"axe-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await using var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
+        {
+            // Several sign-ins and token calls in a minute from one address.
+            ["AccountEndpoints:PermitLimit"] = "1000",
+        });
+        app.Start();
+        // axe is injected as a script tag, which the pages' Content-Security-Policy would refuse.
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            IgnoreHTTPSErrors = true,
+            BypassCSP = true,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = await context.NewPageAsync();
+        var findings = new List<string>();
+        async Task CheckAsync(string name)
+        {
+            await Screenshots.SaveAsync(page, $"axe-{name}-{width}");
+            findings.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => $"{name} at {width} px: {v}"));
+        }
+
+        // Signed out.
+        await page.GotoAsync("/");
+        await CheckAsync("home-anonymous");
+        await page.GotoAsync("/Account/Register");
+        await CheckAsync("register");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync("not-an-email");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("register-errors");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
+        await CheckAsync("login-registered");
+        await page.GotoAsync("/Account/Login");
+        await CheckAsync("login");
+        // Three wrong passwords (under the lockout's five): the sessions page later shows them as one row.
+        for (var i = 0; i < 3; i++)
+        {
+            await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        }
+
+        await CheckAsync("login-error");
+        await page.GotoAsync("/TokenDemo");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Get a token" })).ToBeVisibleAsync();
+        await CheckAsync("token-demo-anonymous");
+        Assert.Equal(404, (await page.GotoAsync("/no-such-page"))!.Status);
+        await CheckAsync("error-404");
+
+        // Signed in.
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
+        await CheckAsync("dashboard");
+        await page.GotoAsync("/");
+        await CheckAsync("home-signed-in");
+        await page.GotoAsync("/Account/Sessions");
+        await Expect(page.GetByTestId("activity-count")).ToHaveTextAsync("Sign-in failed 3 times in a row");
+        await CheckAsync("sessions");
+        await page.GotoAsync("/Account/ChangePassword");
+        await CheckAsync("change-password");
+        await page.GotoAsync("/Account/Delete");
+        await CheckAsync("delete-account");
+        await page.GotoAsync("/TokenDemo");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a token" }).ClickAsync();
+        await Expect(page.GetByTestId("token-me")).ToContainTextAsync(email);
+        await CheckAsync("token-demo-signed-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("token-revoked-note")).ToBeVisibleAsync();
+        await CheckAsync("token-demo-revoked");
+        Assert.Equal(404, (await page.GotoAsync("/no-such-page"))!.Status);
+        await CheckAsync("error-404-signed-in");
+
+        Assert.True(findings.Count == 0,
+            $"axe-core found {findings.Count} serious or critical violation(s):{Environment.NewLine}{string.Join(Environment.NewLine, findings)}");
+    }
+}
