@@ -126,21 +126,8 @@ internal static class TokensExtensions
             // The login form's rate-limit bucket: one budget per client for both ways of guessing.
             .RequireRateLimiting(AccountEndpointOptions.RateLimitPolicy)
             .WithMetadata(new RateLimitBucket(AppRoutes.Login))
-            // As on the password forms: wait for a hashing slot without holding a thread (the body is read by now).
-            .AddEndpointFilter(static async (context, next) =>
-            {
-                var gate = context.HttpContext.RequestServices.GetRequiredService<PasswordHashingGate>();
-                await gate.EnterAsync(context.HttpContext.RequestAborted);
-                try
-                {
-                    gate.IsAdmitted = true;
-                    return await next(context);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            });
+            // The password forms' admission: a hashing slot, waited for without a thread once the body is read.
+            .AddEndpointFilter<RouteHandlerBuilder, PasswordHashingFilter>();
         api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous();
         api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous();
         api.MapMethods("/me", [HttpMethods.Get, HttpMethods.Head], TokenEndpoints.Me);
