@@ -4,11 +4,11 @@ namespace SessionAuth.Web.Hosting;
 internal static partial class HostingLog
 {
     [LoggerMessage(EventId = 4001, EventName = "PasswordHashingBusy", Level = LogLevel.Warning,
-        Message = "Answered 503: no password hashing slot became free in time ({Endpoint}). {Reason}")]
+        Message = "Answered 503 to {Endpoint}: {Reason}")]
     public static partial void PasswordHashingBusy(ILogger logger, string? endpoint, string reason);
 
     [LoggerMessage(EventId = 4002, EventName = "StoreUnavailableResponse", Level = LogLevel.Warning,
-        Message = "Answered 503: the session store is unavailable ({Endpoint}). {ErrorType}: {Reason}")]
+        Message = "Answered 503 to {Endpoint}, the session store being unavailable. {ErrorType}: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string? endpoint, string errorType, string reason);
 
     [LoggerMessage(EventId = 4003, EventName = "BadRequest", Level = LogLevel.Information,
