@@ -26,8 +26,4 @@ internal static partial class TokensLog
     [LoggerMessage(EventId = 3006, EventName = "DevelopmentSigningKey", Level = LogLevel.Information,
         Message = "Tokens: no Tokens:SigningKey is set, so access tokens are signed ({Algorithm}) with a development key kept in {Path}. Outside Development the key must be set.")]
     public static partial void DevelopmentSigningKey(ILogger logger, string algorithm, string path);
-
-    [LoggerMessage(EventId = 3007, EventName = "ApiRequestFailed", Level = LogLevel.Error,
-        Message = "An API request failed")]
-    public static partial void ApiRequestFailed(ILogger logger, Exception exception);
 }
