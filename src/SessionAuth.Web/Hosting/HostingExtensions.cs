@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Pages;
-using SessionAuth.Web.Sessions;
-using StackExchange.Redis;
 
 namespace SessionAuth.Web.Hosting;
 
@@ -35,6 +32,8 @@ internal static class HostingExtensions
         builder.AddTelemetry();
         builder.Services.AddAccountEndpointProtection();
         builder.AddSecurityHeaders();
+        builder.Services.AddExceptionHandler<FailureExceptionHandler>();
+        builder.Services.AddProblemDetails();
 
         // No product banner for scanners.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -65,27 +64,13 @@ internal static class HostingExtensions
     {
         app.UseForwardedHeaders();
         app.UseServerBodyLimit();
-        var metrics = app.Services.GetRequiredService<SessionAuthMetrics>();
+        // One failure policy for pages and API (FailurePolicy): the decided status, problem details for
+        // the API, the error page for the rest; expected failures are warnings, not unhandled exceptions.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = AppRoutes.Error,
-            StatusCodeSelector = exception =>
-            {
-                switch (exception)
-                {
-                    case SessionStoreUnavailableException or RedisException or RedisTimeoutException:
-                        metrics.StoreUnavailableResponse();
-                        return StatusCodes.Status503ServiceUnavailable;
-                    case PasswordHashingBusyException:
-                        // Every hashing slot stayed taken: come back in a moment (Retry-After), nothing was decided.
-                        metrics.PasswordHashingBusy();
-                        return StatusCodes.Status503ServiceUnavailable;
-                    case BadHttpRequestException bad:
-                        return bad.StatusCode;
-                    default:
-                        return StatusCodes.Status500InternalServerError;
-                }
-            },
+            StatusCodeSelector = exception => FailurePolicy.Decide(exception).Status,
+            SuppressDiagnosticsCallback = FailureExceptionHandler.SuppressDiagnostics,
         });
         app.UseStatusCodePagesWithReExecute(AppRoutes.Error);
         if (!app.Environment.IsDevelopment())

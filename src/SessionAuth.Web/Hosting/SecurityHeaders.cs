@@ -4,13 +4,10 @@ namespace SessionAuth.Web.Hosting;
 /// Response headers on every response (ASVS 14.4): a strict CSP with no inline script, no sniffing,
 /// no referrer, no framing; no-store on every response to a signed-in user (ASVS 8.2.1), so the back
 /// button after sign-out shows nothing private; and Retry-After on every 503, whoever sent it (the
-/// session handler, a page, the error page): the one place that rule lives.
+/// session handler, a page, the error page), as the failure policy decides (<see cref="FailurePolicy"/>).
 /// </summary>
 internal static class SecurityHeaders
 {
-    /// <summary>Seconds a client waits after a 503: the Redis client reconnects with back-off capped at 5 s.</summary>
-    internal const string RetryAfterSeconds = "5";
-
     // Bootstrap draws a few icons with data: SVG images; nothing else is allowed from anywhere else.
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -50,10 +47,7 @@ internal static class SecurityHeaders
                     response.Headers.Pragma = "no-cache";
                 }
 
-                if (response.StatusCode == StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0)
-                {
-                    response.Headers.RetryAfter = RetryAfterSeconds;
-                }
+                FailurePolicy.AddRetryAfter(response);
 
                 return Task.CompletedTask;
             }, context);

@@ -52,6 +52,8 @@ public sealed class ErrorModel : PageModel
         // server: there is no page to show, so it is a 404, never a made-up 500 or 503.
         Status = Response.StatusCode is >= 400 ? Response.StatusCode : StatusCodes.Status404NotFound;
         Response.StatusCode = Status;
+        // What failed was decided once, by the host's failure policy: from the exception, else from the status.
+        var failure = HttpContext.Features.Get<Failure>() ?? FailurePolicy.ForStatus(Status);
         RequestId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
         (Heading, Explanation) = Status switch
         {
@@ -65,7 +67,7 @@ public sealed class ErrorModel : PageModel
             405 => ("Not allowed", "This address does not accept that kind of request."),
             413 => ("Too much data", "The request was larger than this page accepts."),
             429 => ("Too many attempts", "Please wait a little before you try again."),
-            503 when HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Accounts.PasswordHashingBusyException => ("Too many sign-ins at once",
+            503 when failure?.Kind == FailureKind.HashingBusy => ("Too many sign-ins at once",
                 "The server is checking many passwords right now and yours did not get its turn in time. "
                 + "Nothing was changed: try again in a few seconds."),
             503 => ("Sign-in is temporarily unavailable",
@@ -73,7 +75,7 @@ public sealed class ErrorModel : PageModel
                 + "Nothing is lost: try again in a few seconds."),
             _ => ("Something went wrong", "The server could not complete the request. Please try again."),
         };
-        if (Status == StatusCodes.Status503ServiceUnavailable && FailedEndpoint()?.Metadata.GetMetadata<StoreOutageMessageAttribute>() is { } outage)
+        if (failure?.Kind == FailureKind.StoreUnavailable && FailedEndpoint()?.Metadata.GetMetadata<StoreOutageMessageAttribute>() is { } outage)
         {
             (Heading, Explanation) = (outage.Heading, outage.Explanation);
         }

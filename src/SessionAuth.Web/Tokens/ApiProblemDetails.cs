@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
-using SessionAuth.Web.Sessions;
-using StackExchange.Redis;
+using SessionAuth.Web.Hosting;
 
 namespace SessionAuth.Web.Tokens;
-
-/// <summary>Endpoint metadata of every /api endpoint: its errors are RFC 9457 problem details, not the HTML error page.</summary>
-public sealed class ApiEndpointMetadata;
 
 /// <summary>
 /// Gives every error of an API endpoint a problem details body (application/problem+json), whoever
@@ -19,55 +15,17 @@ internal static class ApiProblemDetails
     public static IApplicationBuilder UseApiProblemDetails(this IApplicationBuilder app)
     {
         var problems = app.ApplicationServices.GetRequiredService<IProblemDetailsService>();
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiProblemDetails));
         return app.Use(async (context, next) =>
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is null)
-            {
-                await next(context);
-                return;
-            }
-
-            try
-            {
-                await next(context);
-            }
-            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
-            {
-                // Unreadable JSON, a body over the limit: the client's mistake, said as such.
-                Reset(context, ex.StatusCode);
-            }
-            catch (Accounts.PasswordHashingBusyException) when (!context.Response.HasStarted)
-            {
-                // Every hashing slot stayed taken: nothing was decided, come back in a moment (Retry-After).
-                Reset(context, StatusCodes.Status503ServiceUnavailable);
-            }
-            catch (Exception ex) when (ex is SessionStoreUnavailableException or RedisException or RedisTimeoutException && !context.Response.HasStarted)
-            {
-                // Fail closed: the grant store is away, nothing is issued or accepted; the host adds Retry-After.
-                Reset(context, StatusCodes.Status503ServiceUnavailable);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
-            {
-                TokensLog.ApiRequestFailed(logger, ex);
-                Reset(context, StatusCodes.Status500InternalServerError);
-            }
+            // An exception goes on to the host's failure policy (FailureExceptionHandler), which answers with problem details too.
+            await next(context);
 
             var response = context.Response;
-            if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+            if (context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null
+                && response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
                 await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
             }
         });
-    }
-
-    private static void Reset(HttpContext context, int status)
-    {
-        var retryAfter = context.Response.Headers.RetryAfter;
-        var challenge = context.Response.Headers.WWWAuthenticate;
-        context.Response.Clear();
-        context.Response.Headers.RetryAfter = retryAfter;
-        context.Response.Headers.WWWAuthenticate = challenge;
-        context.Response.StatusCode = status;
     }
 }

@@ -139,21 +139,8 @@ internal static class TokensExtensions
             .RequireRateLimiting(AccountEndpointOptions.RateLimitPolicy)
             .WithMetadata(new RateLimitBucket(AppRoutes.Login))
             .RequireUtf8Json()
-            // As on the password forms: wait for a hashing slot without holding a thread (the body is read by now).
-            .AddEndpointFilter(static async (context, next) =>
-            {
-                var gate = context.HttpContext.RequestServices.GetRequiredService<PasswordHashingGate>();
-                await gate.EnterAsync(context.HttpContext.RequestAborted);
-                try
-                {
-                    gate.IsAdmitted = true;
-                    return await next(context);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            });
+            // The password forms' admission: a hashing slot, waited for without a thread once the body is read.
+            .AddEndpointFilter<RouteHandlerBuilder, PasswordHashingFilter>();
         api.MapPost("/auth/refresh", TokenEndpoints.RefreshAsync).AllowAnonymous().RequireRateLimiting(RefreshRateLimitPolicy).RequireUtf8Json();
         api.MapPost("/auth/revoke", TokenEndpoints.RevokeAsync).AllowAnonymous().RequireRateLimiting(RefreshRateLimitPolicy).RequireUtf8Json();
         api.MapMethods("/me", [HttpMethods.Get, HttpMethods.Head], TokenEndpoints.Me);

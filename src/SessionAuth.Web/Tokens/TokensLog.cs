@@ -27,10 +27,6 @@ internal static partial class TokensLog
         Message = "Tokens: no Tokens:SigningKey is set, so access tokens are signed ({Algorithm}) with a development key kept in {Path}. Outside Development the key must be set.")]
     public static partial void DevelopmentSigningKey(ILogger logger, string algorithm, string path);
 
-    [LoggerMessage(EventId = 3007, EventName = "ApiRequestFailed", Level = LogLevel.Error,
-        Message = "An API request failed")]
-    public static partial void ApiRequestFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 3015, EventName = "RefreshRefusedForUser", Level = LogLevel.Information,
         Message = "A refresh of grant {GrantHandle} (user {UserId}) from {ClientIp} was refused and the grant ended: {Reason}")]
     public static partial void RefreshRefusedForUser(ILogger logger, string userId, string? clientIp, string grantHandle, string reason);
