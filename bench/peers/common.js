@@ -1,8 +1,8 @@
 // What both Node peers share: settings from arguments and environment, the cluster of workers, the
-// Redis client and store, the session facts, the CSRF field of the sign-out form, and the HTML of
-// the pages. Only the web framework and its session middleware differ between express.js and fastify.js.
+// Redis client and store, the session facts and the HTML of the pages. The web framework, its session
+// middleware and its CSRF package differ between express.js and fastify.js.
 import cluster from 'node:cluster';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { RedisStore } from 'connect-redis';
@@ -101,40 +101,12 @@ export function newSessionFacts(email, clientIp, userAgent) {
     absoluteExpiresAt: now + ABSOLUTE_SECONDS * 1000,
     clientIp,
     userAgent,
-    csrfSecret: randomBytes(32).toString('base64url'),
   };
 }
 
 /** A signed-in session that has not passed its absolute deadline; the middleware has dealt with idle expiry. */
 export function isSignedIn(session) {
   return typeof session?.email === 'string' && session.absoluteExpiresAt > Date.now();
-}
-
-/** The form's token: the session's secret, masked with fresh random bytes per render (against BREACH). */
-export function csrfToken(session) {
-  const secret = Buffer.from(session.csrfSecret, 'base64url');
-  const mask = randomBytes(secret.length);
-  const masked = Buffer.alloc(secret.length);
-  for (let i = 0; i < secret.length; i += 1) {
-    masked[i] = secret[i] ^ mask[i];
-  }
-  return Buffer.concat([mask, masked]).toString('base64url');
-}
-
-export function csrfTokenValid(session, token) {
-  if (typeof token !== 'string' || typeof session?.csrfSecret !== 'string') {
-    return false;
-  }
-  const secret = Buffer.from(session.csrfSecret, 'base64url');
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== secret.length * 2) {
-    return false;
-  }
-  const unmasked = Buffer.alloc(secret.length);
-  for (let i = 0; i < secret.length; i += 1) {
-    unmasked[i] = bytes[i] ^ bytes[secret.length + i];
-  }
-  return timingSafeEqual(unmasked, secret);
 }
 
 export function fingerprint(sessionId) {
@@ -204,8 +176,11 @@ ${body}
 `;
 }
 
-/** The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served. */
-export function dashboardPage(session, sessionId, instance, storeName) {
+/**
+ * The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served.
+ * `csrf` is the sign-out form's token, made per response by the peer's CSRF package from the secret in the session.
+ */
+export function dashboardPage(session, sessionId, instance, storeName, csrf) {
   const idleExpiresAt = Math.min(Date.now() + IDLE_SECONDS * 1000, session.absoluteExpiresAt);
   const fact = (term, value) => `
             <dt class="col-sm-4">${term}</dt>
@@ -225,7 +200,7 @@ export function dashboardPage(session, sessionId, instance, storeName) {
     </div>
 </section>
 `;
-  return layout('Dashboard', session.email, csrfToken(session), body);
+  return layout('Dashboard', session.email, csrf, body);
 }
 
 /** The sign-in form. The bench's peers sign in any email without a password check: the bench measures the per-request session path. */
