@@ -126,7 +126,8 @@ function layout(title, signedInAs, csrf, body) {
     const local = at > 0 ? signedInAs.slice(0, at) : signedInAs;
     const domain = at > 0 ? signedInAs.slice(at) : '';
     nav = `
-                        <li class="nav-item"><a class="nav-link active" aria-current="page" href="/Dashboard">Dashboard</a></li>`;
+                        <li class="nav-item"><a class="nav-link active" aria-current="page" href="/Dashboard">Dashboard</a></li>
+                        <li class="nav-item"><a class="nav-link" href="/Account/Sessions">Sessions</a></li>`;
     user = `
                     <div class="d-flex align-items-center gap-2 nav-user-bar">
                         <span class="navbar-text nav-user" data-testid="signed-in-as" title="${escape(signedInAs)}">
@@ -161,6 +162,7 @@ function layout(title, signedInAs, csrf, body) {
                 <a class="navbar-brand fw-semibold" href="/">SessionAuth</a>
                 <ul class="navbar-nav me-auto">
                     <li class="nav-item"><a class="nav-link" href="/">Home</a></li>${nav}
+                    <li class="nav-item"><a class="nav-link" href="/TokenDemo">Token demo</a></li>
                 </ul>${user}
             </div>
         </nav>
@@ -182,21 +184,24 @@ ${body}
  */
 export function dashboardPage(session, sessionId, instance, storeName, csrf) {
   const idleExpiresAt = Math.min(Date.now() + IDLE_SECONDS * 1000, session.absoluteExpiresAt);
-  const fact = (term, value) => `
+  const fact = (term, value, attributes = '') => `
             <dt class="col-sm-4">${term}</dt>
-            <dd class="col-sm-8">${value}</dd>
+            <dd class="col-sm-8"${attributes}>${value}</dd>
 `;
   const time = (ms, testId) => `<time datetime="${iso(ms)}"${testId ? ` data-testid="${testId}"` : ''}>${format(ms)}</time>`;
   const body = `
 <h1 class="h3 mb-3">Your dashboard</h1>
 <p class="lead">Signed in as <strong class="text-break-anywhere" data-testid="dashboard-email">${escape(session.email)}</strong>.</p>
 
-<p><a class="btn btn-outline-secondary btn-sm" href="/Account/ChangePassword">Change password</a></p>
+<p class="d-flex flex-wrap gap-2">
+    <a class="btn btn-outline-secondary btn-sm" href="/Account/Sessions">Your sessions and recent activity</a>
+    <a class="btn btn-outline-secondary btn-sm" href="/Account/ChangePassword">Change password</a>
+</p>
 
 <section class="card" aria-labelledby="session-heading">
     <div class="card-body">
         <h2 id="session-heading" class="h5 card-title">This session</h2>
-        <dl class="row session-facts mb-0">${fact('Started', time(session.createdAt))}${fact('Ends if idle at', time(idleExpiresAt, 'idle-expiry'))}${fact('Ends at the latest', time(session.absoluteExpiresAt, 'absolute-expiry'))}${fact('Served by instance', escape(instance))}${fact('Session store', escape(storeName))}${fact('Signed in from', escape(session.clientIp ?? 'unknown address'))}${fact('Browser at sign-in', escape(session.userAgent || 'unknown'))}${fact('Session fingerprint', `<code>${fingerprint(sessionId)}</code> <span class="text-body-secondary small">(a hash: the id itself is never shown)</span>`)}        </dl>
+        <dl class="row session-facts mb-0">${fact('Started', time(session.createdAt))}${fact('Ends if idle at', time(idleExpiresAt, 'idle-expiry'))}${fact('Ends at the latest', time(session.absoluteExpiresAt, 'absolute-expiry'))}${fact('Served by instance', escape(instance), ' data-testid="instance"')}${fact('Session store', escape(storeName))}${fact('Signed in from', escape(session.clientIp ?? 'unknown address'))}${fact('Browser at sign-in', escape(session.userAgent || 'unknown'))}${fact('Session fingerprint', `<code>${fingerprint(sessionId)}</code> <span class="text-body-secondary small">(a hash: the id itself is never shown)</span>`)}        </dl>
     </div>
 </section>
 `;
