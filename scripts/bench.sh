@@ -8,6 +8,9 @@
 #   scripts/bench.sh --quick   smoke check (under a minute on a quiet machine): exits non-zero unless an
 #                              authenticated request costs exactly one Redis command on the probe and on
 #                              /Dashboard, the cookie is <= 128 bytes and sign-out revokes the session
+#   scripts/bench.sh --compare [--variant "NAME=VALUE ..."]
+#                              /Dashboard against the Node peers only (3 rounds of 8 s, about 4 minutes):
+#                              req/s, CPU us per request of each server and Redis commands per request
 #   scripts/bench.sh --profile [--mode MODE] [--page PATH] [--seconds N]
 #                              where a page's time goes (default /Dashboard, server-session): dotnet-counters
 #                              and a dotnet-trace CPU sample under load, about a minute; writes

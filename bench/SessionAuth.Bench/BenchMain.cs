@@ -21,7 +21,8 @@ internal static class BenchMain
 
         var quick = args.Contains("--quick");
         var profiling = args.Contains("--profile");
-        var profile = profiling ? BenchProfile.Profiling : quick ? BenchProfile.Smoke : BenchProfile.Full;
+        var comparing = args.Contains("--compare");
+        var profile = profiling ? BenchProfile.Profiling : comparing ? BenchProfile.Compare : quick ? BenchProfile.Smoke : BenchProfile.Full;
         if (Option(args, "--rounds") is { } rounds)
         {
             profile = profile with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
@@ -60,6 +61,11 @@ internal static class BenchMain
         if (profiling)
         {
             return await ProfileAsync(args, profile, root, children, cancellation);
+        }
+
+        if (comparing)
+        {
+            return await CompareAsync(args, profile, root, children, cancellation);
         }
 
         BenchReport report;
@@ -137,6 +143,43 @@ internal static class BenchMain
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, markdown);
         Console.WriteLine($"Written to {Path.GetRelativePath(root, output)}.");
+        return 0;
+    }
+
+    /// <summary>`--compare [--variant "NAME=VALUE …"] [--no-peers] [--rounds N] [--seconds N] [--output FILE]`: the product's /Dashboard against the Node peers' alone.</summary>
+    private static async Task<int> CompareAsync(string[] args, BenchProfile profile, string root, ChildProcesses children, CancellationTokenSource cancellation)
+    {
+        string markdown;
+        try
+        {
+            // `--variant "DOTNET_gcServer=0 DOTNET_TieredPGO=0"`: a second copy of the app with these variables.
+            var variant = (Option(args, "--variant") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(pair => pair.Split('=', 2))
+                .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "", StringComparer.Ordinal);
+            var peers = args.Contains("--no-peers") ? null : Path.Combine(root, "bench", "peers");
+            markdown = await new BenchRun(profile, children, Console.Out, peers).CompareAsync(variant, cancellation.Token);
+        }
+        catch (BenchException ex)
+        {
+            await Console.Error.WriteLineAsync($"Comparison failed: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"Comparison stopped: interrupted, or past its time limit of {profile.Deadline.TotalSeconds:0} s.");
+            return 2;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (Option(args, "--output") is { } path)
+        {
+            var output = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            await File.WriteAllTextAsync(output, markdown);
+            Console.WriteLine($"Written to {Path.GetRelativePath(root, output)}.");
+        }
+
         return 0;
     }
 

@@ -70,4 +70,12 @@ internal sealed record BenchProfile(
         Duration = TimeSpan.FromSeconds(10),
         Deadline = TimeSpan.FromMinutes(5),
     };
+
+    /// <summary>`--compare`: the server-session /Dashboard and the Node peers' only, in a few long rounds (3 of 8 s).</summary>
+    public static readonly BenchProfile Compare = Full with
+    {
+        Rounds = 3,
+        Duration = TimeSpan.FromSeconds(8),
+        Deadline = TimeSpan.FromMinutes(10),
+    };
 }

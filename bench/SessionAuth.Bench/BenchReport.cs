@@ -174,7 +174,7 @@ internal sealed class BenchReport(BenchProfile profile)
         {
             text.AppendLine();
             text.AppendLine(Invariant(
-                $"Node peers (`bench/peers`, see bench/README.md): the same `/Dashboard` (markup, facts, a sign-out form with a per-session CSRF token masked per response) behind express and Fastify with their session middleware and connect-redis on the same Redis, {profile.Users} sessions each signed in through their own `/login` (any email, no password check: not what is measured), in the same rounds. Their CPU column counts the cluster's primary and its workers."));
+                $"Node peers (`bench/peers`, see bench/README.md): the same `/Dashboard` (markup, facts, a sign-out form whose CSRF token is made per response from a secret in the session) behind express and Fastify with their session middleware, connect-redis and CSRF package (`csrf`, `@fastify/csrf-protection`) on the same Redis, {profile.Users} sessions each signed in through their own `/login` (any email, no password check: not what is measured), in the same rounds. Their CPU column counts the cluster's primary and its workers."));
         }
         else if (PeersSkipped is not null)
         {

@@ -57,12 +57,12 @@ internal sealed partial class BenchRun
         return slots;
     }
 
-    /// <summary>"Node peer: Fastify 5.12.8 + @fastify/session 11.1.3 + connect-redis 9.0.0, 2 workers": the versions npm installed.</summary>
+    /// <summary>"Node peer: Fastify 5.12.8 + @fastify/session 11.1.3 + connect-redis 9.0.0 + @fastify/csrf-protection 7.1.0, 2 workers": the versions npm installed.</summary>
     private string PeerLabel(string name)
     {
         string[] packages = name == "express"
-            ? ["express", "express-session", "connect-redis"]
-            : ["fastify", "@fastify/session", "connect-redis"];
+            ? ["express", "express-session", "connect-redis", "csrf"]
+            : ["fastify", "@fastify/session", "connect-redis", "@fastify/csrf-protection"];
         var parts = packages.Select(p => $"{(p == "fastify" ? "Fastify" : p)} {PeerSetup.InstalledVersion(peersDirectory!, p)}");
         return $"Node peer: {string.Join(" + ", parts)}, {PeerProcess.Workers} workers";
     }

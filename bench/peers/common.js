@@ -1,8 +1,8 @@
 // What both Node peers share: settings from arguments and environment, the cluster of workers, the
-// Redis client and store, the session facts, the CSRF field of the sign-out form, and the HTML of
-// the pages. Only the web framework and its session middleware differ between express.js and fastify.js.
+// Redis client and store, the session facts and the HTML of the pages. The web framework, its session
+// middleware and its CSRF package differ between express.js and fastify.js.
 import cluster from 'node:cluster';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { RedisStore } from 'connect-redis';
@@ -101,40 +101,12 @@ export function newSessionFacts(email, clientIp, userAgent) {
     absoluteExpiresAt: now + ABSOLUTE_SECONDS * 1000,
     clientIp,
     userAgent,
-    csrfSecret: randomBytes(32).toString('base64url'),
   };
 }
 
 /** A signed-in session that has not passed its absolute deadline; the middleware has dealt with idle expiry. */
 export function isSignedIn(session) {
   return typeof session?.email === 'string' && session.absoluteExpiresAt > Date.now();
-}
-
-/** The form's token: the session's secret, masked with fresh random bytes per render (against BREACH). */
-export function csrfToken(session) {
-  const secret = Buffer.from(session.csrfSecret, 'base64url');
-  const mask = randomBytes(secret.length);
-  const masked = Buffer.alloc(secret.length);
-  for (let i = 0; i < secret.length; i += 1) {
-    masked[i] = secret[i] ^ mask[i];
-  }
-  return Buffer.concat([mask, masked]).toString('base64url');
-}
-
-export function csrfTokenValid(session, token) {
-  if (typeof token !== 'string' || typeof session?.csrfSecret !== 'string') {
-    return false;
-  }
-  const secret = Buffer.from(session.csrfSecret, 'base64url');
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== secret.length * 2) {
-    return false;
-  }
-  const unmasked = Buffer.alloc(secret.length);
-  for (let i = 0; i < secret.length; i += 1) {
-    unmasked[i] = bytes[i] ^ bytes[secret.length + i];
-  }
-  return timingSafeEqual(unmasked, secret);
 }
 
 export function fingerprint(sessionId) {
@@ -154,7 +126,8 @@ function layout(title, signedInAs, csrf, body) {
     const local = at > 0 ? signedInAs.slice(0, at) : signedInAs;
     const domain = at > 0 ? signedInAs.slice(at) : '';
     nav = `
-                        <li class="nav-item"><a class="nav-link active" aria-current="page" href="/Dashboard">Dashboard</a></li>`;
+                        <li class="nav-item"><a class="nav-link active" aria-current="page" href="/Dashboard">Dashboard</a></li>
+                        <li class="nav-item"><a class="nav-link" href="/Account/Sessions">Sessions</a></li>`;
     user = `
                     <div class="d-flex align-items-center gap-2 nav-user-bar">
                         <span class="navbar-text nav-user" data-testid="signed-in-as" title="${escape(signedInAs)}">
@@ -189,6 +162,7 @@ function layout(title, signedInAs, csrf, body) {
                 <a class="navbar-brand fw-semibold" href="/">SessionAuth</a>
                 <ul class="navbar-nav me-auto">
                     <li class="nav-item"><a class="nav-link" href="/">Home</a></li>${nav}
+                    <li class="nav-item"><a class="nav-link" href="/TokenDemo">Token demo</a></li>
                 </ul>${user}
             </div>
         </nav>
@@ -204,28 +178,34 @@ ${body}
 `;
 }
 
-/** The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served. */
-export function dashboardPage(session, sessionId, instance, storeName) {
+/**
+ * The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served.
+ * `csrf` is the sign-out form's token, made per response by the peer's CSRF package from the secret in the session.
+ */
+export function dashboardPage(session, sessionId, instance, storeName, csrf) {
   const idleExpiresAt = Math.min(Date.now() + IDLE_SECONDS * 1000, session.absoluteExpiresAt);
-  const fact = (term, value) => `
+  const fact = (term, value, attributes = '') => `
             <dt class="col-sm-4">${term}</dt>
-            <dd class="col-sm-8">${value}</dd>
+            <dd class="col-sm-8"${attributes}>${value}</dd>
 `;
   const time = (ms, testId) => `<time datetime="${iso(ms)}"${testId ? ` data-testid="${testId}"` : ''}>${format(ms)}</time>`;
   const body = `
 <h1 class="h3 mb-3">Your dashboard</h1>
 <p class="lead">Signed in as <strong class="text-break-anywhere" data-testid="dashboard-email">${escape(session.email)}</strong>.</p>
 
-<p><a class="btn btn-outline-secondary btn-sm" href="/Account/ChangePassword">Change password</a></p>
+<p class="d-flex flex-wrap gap-2">
+    <a class="btn btn-outline-secondary btn-sm" href="/Account/Sessions">Your sessions and recent activity</a>
+    <a class="btn btn-outline-secondary btn-sm" href="/Account/ChangePassword">Change password</a>
+</p>
 
 <section class="card" aria-labelledby="session-heading">
     <div class="card-body">
         <h2 id="session-heading" class="h5 card-title">This session</h2>
-        <dl class="row session-facts mb-0">${fact('Started', time(session.createdAt))}${fact('Ends if idle at', time(idleExpiresAt, 'idle-expiry'))}${fact('Ends at the latest', time(session.absoluteExpiresAt, 'absolute-expiry'))}${fact('Served by instance', escape(instance))}${fact('Session store', escape(storeName))}${fact('Signed in from', escape(session.clientIp ?? 'unknown address'))}${fact('Browser at sign-in', escape(session.userAgent || 'unknown'))}${fact('Session fingerprint', `<code>${fingerprint(sessionId)}</code> <span class="text-body-secondary small">(a hash: the id itself is never shown)</span>`)}        </dl>
+        <dl class="row session-facts mb-0">${fact('Started', time(session.createdAt))}${fact('Ends if idle at', time(idleExpiresAt, 'idle-expiry'))}${fact('Ends at the latest', time(session.absoluteExpiresAt, 'absolute-expiry'))}${fact('Served by instance', escape(instance), ' data-testid="instance"')}${fact('Session store', escape(storeName))}${fact('Signed in from', escape(session.clientIp ?? 'unknown address'))}${fact('Browser at sign-in', escape(session.userAgent || 'unknown'))}${fact('Session fingerprint', `<code>${fingerprint(sessionId)}</code> <span class="text-body-secondary small">(a hash: the id itself is never shown)</span>`)}        </dl>
     </div>
 </section>
 `;
-  return layout('Dashboard', session.email, csrfToken(session), body);
+  return layout('Dashboard', session.email, csrf, body);
 }
 
 /** The sign-in form. The bench's peers sign in any email without a password check: the bench measures the per-request session path. */

@@ -1,10 +1,12 @@
-// Peer for the SessionAuth benchmark: express 5 + express-session + connect-redis (the `redis` client),
-// two cluster workers. GET /Dashboard renders the app's dashboard from the session; anonymous -> 302 /login.
+// Peer for the SessionAuth benchmark: express 5 + express-session + connect-redis (the `redis` client)
+// + the `csrf` package (its secret in the session), two cluster workers. GET /Dashboard renders the
+// app's dashboard from the session; anonymous -> 302 /login.
 // `node express.js --port N --redis redis://127.0.0.1:PORT`; see bench/README.md.
+import Tokens from 'csrf';
 import express from 'express';
 import session from 'express-session';
 import {
-  COOKIE_NAME, csrfTokenValid, dashboardPage, isSignedIn, loginPage, newSessionFacts, redisStore, runCluster, settings, validEmail,
+  COOKIE_NAME, dashboardPage, isSignedIn, loginPage, newSessionFacts, redisStore, runCluster, settings, validEmail,
 } from './common.js';
 
 const config = settings('express');
@@ -23,6 +25,8 @@ if (runCluster(config)) {
     cookie: { httpOnly: true, sameSite: 'lax', secure: false, path: '/' },
   }));
 
+  // The package @fastify/csrf derives from: a secret per session, a fresh salted token from it per response.
+  const tokens = new Tokens();
   const html = (res, status, body) => res.status(status).type('html').send(body);
 
   app.get('/health', (_req, res) => res.type('text').send('ok'));
@@ -42,7 +46,7 @@ if (runCluster(config)) {
         next(error);
         return;
       }
-      Object.assign(req.session, newSessionFacts(email, req.socket.remoteAddress, req.get('user-agent')));
+      Object.assign(req.session, newSessionFacts(email, req.socket.remoteAddress, req.get('user-agent')), { csrfSecret: tokens.secretSync() });
       res.redirect(302, '/Dashboard');
     });
   });
@@ -52,11 +56,12 @@ if (runCluster(config)) {
       res.redirect(302, '/login');
       return;
     }
-    html(res, 200, dashboardPage(req.session, req.sessionID, config.instance, 'Redis (connect-redis)'));
+    const csrf = tokens.create(req.session.csrfSecret);
+    html(res, 200, dashboardPage(req.session, req.sessionID, config.instance, 'Redis (connect-redis)', csrf));
   });
 
   app.post('/logout', (req, res, next) => {
-    if (!isSignedIn(req.session) || !csrfTokenValid(req.session, req.body?._csrf)) {
+    if (!isSignedIn(req.session) || typeof req.body?._csrf !== 'string' || !tokens.verify(req.session.csrfSecret, req.body._csrf)) {
       html(res, 400, loginPage('The form has expired: sign in again.'));
       return;
     }

@@ -1,12 +1,14 @@
-// Peer for the SessionAuth benchmark: Fastify 5 + @fastify/session + connect-redis (the `redis` client),
-// two cluster workers. GET /Dashboard renders the app's dashboard from the session; anonymous -> 302 /login.
+// Peer for the SessionAuth benchmark: Fastify 5 + @fastify/session + connect-redis (the `redis` client)
+// + @fastify/csrf-protection (its secret in the session), two cluster workers. GET /Dashboard renders
+// the app's dashboard from the session; anonymous -> 302 /login.
 // `node fastify.js --port N --redis redis://127.0.0.1:PORT`; see bench/README.md.
 import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifySession from '@fastify/session';
 import Fastify from 'fastify';
 import {
-  COOKIE_NAME, csrfTokenValid, dashboardPage, isSignedIn, loginPage, newSessionFacts, redisStore, runCluster, settings, validEmail,
+  COOKIE_NAME, dashboardPage, isSignedIn, loginPage, newSessionFacts, redisStore, runCluster, settings, validEmail,
 } from './common.js';
 
 const config = settings('fastify');
@@ -22,6 +24,8 @@ if (runCluster(config)) {
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: false, path: '/' },
   });
+  // The CSRF secret lives in the session (`_csrf`); reply.generateCsrf() makes a fresh token from it per response.
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
 
   const html = (reply, status, body) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
@@ -40,6 +44,8 @@ if (runCluster(config)) {
     for (const [key, value] of Object.entries(newSessionFacts(email, request.ip, request.headers['user-agent']))) {
       request.session.set(key, value);
     }
+    // The new session's CSRF secret, made and stored now, so every page after this only reads it.
+    reply.generateCsrf();
     return reply.redirect('/Dashboard', 302);
   });
 
@@ -47,11 +53,13 @@ if (runCluster(config)) {
     if (!isSignedIn(request.session)) {
       return reply.redirect('/login', 302);
     }
-    return html(reply, 200, dashboardPage(request.session, request.session.sessionId, config.instance, 'Redis (connect-redis)'));
+    const csrf = reply.generateCsrf();
+    return html(reply, 200, dashboardPage(request.session, request.session.sessionId, config.instance, 'Redis (connect-redis)', csrf));
   });
 
-  app.post('/logout', async (request, reply) => {
-    if (!isSignedIn(request.session) || !csrfTokenValid(request.session, request.body?._csrf)) {
+  // A missing or wrong `_csrf` field is refused (403) by the plugin before this runs.
+  app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+    if (!isSignedIn(request.session)) {
       return html(reply, 400, loginPage('The form has expired: sign in again.'));
     }
     await request.session.destroy();
