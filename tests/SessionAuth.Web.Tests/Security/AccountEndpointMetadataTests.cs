@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Tests.Infrastructure;
 

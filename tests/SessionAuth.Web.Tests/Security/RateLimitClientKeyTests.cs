@@ -1,4 +1,5 @@
 using System.Net;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
 
 namespace SessionAuth.Web.Tests.Security;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace SessionAuth.Web.Hosting;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>Why a session ended: the values of the <c>reason</c> tag on <c>sessionauth.sessions.ended</c>.</summary>
 public static class SessionEndReason

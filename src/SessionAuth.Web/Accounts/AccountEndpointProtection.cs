@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Pages;
+using SessionAuth.Web.Hosting;
+using SessionAuth.Web.Infrastructure;
 
-namespace SessionAuth.Web.Hosting;
+namespace SessionAuth.Web.Accounts;
 
 /// <summary>
 /// Per-client-address rate limits (the built-in rate limiter) and a body size cap on the forms that
@@ -23,6 +24,9 @@ internal static class AccountEndpointProtection
     {
         services.AddOptions<AccountEndpointOptions>().BindConfiguration(AccountEndpointOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        // Nothing in the app takes a larger body than a password form: that is the server-wide cap too.
+        services.AddOptions<RequestBodyLimitOptions>().Configure<IOptions<AccountEndpointOptions>>(
+            (limit, account) => limit.MaxRequestBytes = account.Value.MaxRequestBytes);
 
         // PostConfigure: AddRazorPages replaces the convention collection when it configures its options.
         services.AddOptions<RazorPagesOptions>().PostConfigure<IOptions<AccountEndpointOptions>>((pages, account) =>

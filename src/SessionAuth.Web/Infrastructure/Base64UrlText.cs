@@ -1,4 +1,4 @@
-namespace SessionAuth.Web.Sessions;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>The shape check shared by the opaque values the app hands out (session ids, refresh tokens, grant handles).</summary>
 internal static class Base64UrlText

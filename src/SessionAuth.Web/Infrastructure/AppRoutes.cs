@@ -1,4 +1,4 @@
-namespace SessionAuth.Web.Pages;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>
 /// Every route of the app's pages, in one place. For Razor Pages a page's name is also its route, so

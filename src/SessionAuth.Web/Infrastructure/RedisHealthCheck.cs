@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace SessionAuth.Web.Sessions;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>Readiness: the instance can serve signed-in requests only while Redis answers.</summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

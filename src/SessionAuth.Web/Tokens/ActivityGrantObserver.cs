@@ -1,6 +1,6 @@
-using SessionAuth.Web.Tokens;
+using SessionAuth.Web.Accounts.Activity;
 
-namespace SessionAuth.Web.Accounts.Activity;
+namespace SessionAuth.Web.Tokens;
 
 /// <summary>
 /// The token flow's events in the user's activity log, beside the browser sign-ins: an API sign-in is

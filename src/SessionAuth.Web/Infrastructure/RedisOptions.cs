@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SessionAuth.Web.Sessions;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>Connection behaviour of the Redis client (section "Redis"); the address is ConnectionStrings:Redis.</summary>
 public sealed class RedisOptions

@@ -1,4 +1,4 @@
-namespace SessionAuth.Web.Hosting;
+namespace SessionAuth.Web.Infrastructure;
 
 /// <summary>
 /// A setting that cannot be used, found while the app is composed (before options validation runs):

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using SessionAuth.Web.Infrastructure;
 
-namespace SessionAuth.Web.Hosting;
+namespace SessionAuth.Web.Accounts;
 
 /// <summary>
 /// Limits on the forms that take a password (section "AccountEndpoints"). They attach to the pages
-/// named in <see cref="Pages.AppRoutes.PasswordForms"/> as endpoint metadata, so every path that routes
+/// named in <see cref="AppRoutes.PasswordForms"/> as endpoint metadata, so every path that routes
 /// to one of those pages (<c>/Account/Login/</c>, <c>/%41ccount/login</c>, ...) gets the same limits.
 /// </summary>
 public sealed class AccountEndpointOptions

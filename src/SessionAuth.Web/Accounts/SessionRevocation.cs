@@ -1,8 +1,9 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
-using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Sessions;
 
-namespace SessionAuth.Web.Sessions;
+namespace SessionAuth.Web.Accounts;
 
 /// <summary>
 /// Ending a user's sessions on purpose (the sessions page, account deletion): the one place the rules
@@ -15,9 +16,9 @@ namespace SessionAuth.Web.Sessions;
 public sealed class SessionRevocation(
     ISessionStore store,
     UserManager<ApplicationUser> users,
-    Hosting.SessionAuthMetrics metrics,
+    SessionAuthMetrics metrics,
     IEnumerable<IUserCredentialRevoker> otherCredentials,
-    ILogger<SessionRevocation> logger)
+    ILogger<SessionRevocation> logger) : ISessionStampRotator
 {
     private const int StampAttempts = 3;
 
@@ -30,7 +31,7 @@ public sealed class SessionRevocation(
         }
 
         SessionLog.SessionsRevoked(logger, userId, 1, "one");
-        metrics.SessionEnded(Hosting.SessionEndReason.Revoke);
+        metrics.SessionEnded(SessionEndReason.Revoke);
         await RotateStampAsync(userId, cancellationToken);
         return true;
     }
@@ -49,7 +50,7 @@ public sealed class SessionRevocation(
     private async Task<int> RevokeEverythingAsync(string userId, SessionId? except, string scope, CancellationToken cancellationToken)
     {
         var sessions = await store.RemoveAllByUserAsync(userId, except, cancellationToken);
-        metrics.SessionEnded(Hosting.SessionEndReason.Revoke, sessions);
+        metrics.SessionEnded(SessionEndReason.Revoke, sessions);
         var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
         SessionLog.SessionsRevoked(logger, userId, ended, scope);
         await RotateStampAsync(userId, cancellationToken);
@@ -74,7 +75,7 @@ public sealed class SessionRevocation(
     /// Best effort once the sessions are ended: a failure is logged, never thrown, because what the
     /// caller asked for (ending them) has happened.
     /// </summary>
-    internal async Task RotateStampAsync(string userId, CancellationToken cancellationToken)
+    public async Task RotateStampAsync(string userId, CancellationToken cancellationToken)
     {
         try
         {
