@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Sessions;
 
