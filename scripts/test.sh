@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 source scripts/install-missing.sh
 install_missing redis-server:redis-server redis-tools:redis-cli chromium:/usr/bin/chromium
-# The deploy files are checked by the tools that read them (Operations/DeployFilesTests).
+# The deploy files are checked by the tools that read them (Hosting/DeployFilesTests).
 install_missing docker-compose:docker-compose nginx:/usr/sbin/nginx
 # The accounts tests on PostgreSQL start their own server from Debian's package (tests/…/PostgresServer.cs).
 install_missing 'postgresql:/usr/lib/postgresql/*/bin/initdb'

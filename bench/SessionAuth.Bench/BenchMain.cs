@@ -119,7 +119,7 @@ internal static class BenchMain
     private static async Task<int> ProfileAsync(string[] args, BenchProfile profile, string root, ChildProcesses children, CancellationTokenSource cancellation)
     {
         var mode = AuthModes.Parse(Option(args, "--mode") ?? AuthMode.ServerSession.Name());
-        var page = Option(args, "--page") ?? SessionAuth.Web.Pages.AppRoutes.Dashboard;
+        var page = Option(args, "--page") ?? SessionAuth.Web.Infrastructure.AppRoutes.Dashboard;
         var output = Option(args, "--output") is { } path ? Path.GetFullPath(path) : Path.Combine(root, "bench", "results", "profile.md");
         string markdown;
         try

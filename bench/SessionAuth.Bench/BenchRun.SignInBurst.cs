@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench;

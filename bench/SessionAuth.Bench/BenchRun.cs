@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SessionAuth.Bench.Hosting;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
 using StackExchange.Redis;

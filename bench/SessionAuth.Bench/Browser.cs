@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Hosting;
@@ -25,7 +26,7 @@ try
     app.UseRouting();
     // API errors as problem details, and CORS for /api, from here on (both read the endpoint).
     app.UseTokenApi();
-    app.UseHttpsRequirement();
+    app.UseHttpsRequirement(app.Services.GetRequiredService<IOptions<ServerSessionOptions>>().Value.SecureCookies);
     // Static files answer before authentication, so a stylesheet never costs a session lookup.
     app.UseStaticFiles();
     // Rate limit and body cap before authentication: a refused request costs no session lookup.

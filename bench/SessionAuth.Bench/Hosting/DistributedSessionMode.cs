@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench.Hosting;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench.Hosting;

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Hosting;
+using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -17,6 +18,8 @@ internal static class AccountsExtensions
     /// </summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
+        // Rate limits and the body cap of the password forms.
+        builder.Services.AddAccountEndpointProtection();
         var provider = ReadProvider(builder.Configuration);
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -40,7 +43,7 @@ internal static class AccountsExtensions
         // Data Protection keys (antiforgery tokens, TempData) are long-lived secrets, not cache: every
         // instance reads the same ring from the accounts database, whatever happens to Redis.
         builder.Services.AddDataProtection().PersistKeysToDbContext<AccountsDbContext>();
-        builder.Services.AddSingleton<Sessions.ICookieKeyStore, AccountsCookieKeyStore>();
+        builder.Services.AddSingleton<ICookieKeyStore, AccountsCookieKeyStore>();
 
         builder.Services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName)
             .Configure<IConfiguration>((policy, configuration) =>
@@ -58,8 +61,13 @@ internal static class AccountsExtensions
         builder.Services.AddSingleton<DecoyPasswordCheck>();
         builder.Services.AddScoped<PasswordSignInCheck>();
         builder.Services.AddScoped<AccountLocks>();
-        // Keyed with the session cookie key (registered by AddServerSessions); the constructor is internal like that type.
-        builder.Services.AddSingleton(services => new EmailFingerprint(services.GetRequiredService<Sessions.SessionCookieProtector>()));
+        // The session scheme asks the accounts database about a session's user, and sign-out rotates the stamp.
+        builder.Services.AddScoped<ISessionUserValidator, AccountSessionUserValidator>();
+        // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
+        builder.Services.AddScoped<SessionRevocation>();
+        builder.Services.AddScoped<ISessionStampRotator>(services => services.GetRequiredService<SessionRevocation>());
+        // Keyed with a key derived from the session cookie key (IKeyDerivation, registered by AddServerSessions).
+        builder.Services.AddSingleton<EmailFingerprint>();
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SessionAuth.Web.Pages;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Accounts;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -9,15 +9,12 @@ namespace SessionAuth.Web.Accounts;
 /// deployment's cookie key, so the same email reads the same in every log line of the deployment,
 /// but a list of emails cannot be hashed to find who it was (a plain SHA-256 could be).
 /// </summary>
-public sealed class EmailFingerprint
+public sealed class EmailFingerprint(IKeyDerivation keys)
 {
     private const string Purpose = "SessionAuth.Accounts.EmailFingerprint.v1";
     private const int HexLength = 12;
 
-    private readonly SessionCookieProtector _protector;
     private byte[]? _key;
-
-    internal EmailFingerprint(SessionCookieProtector protector) => _protector = protector;
 
     /// <summary>The fingerprint, or "unavailable" while the store that holds the shared cookie key cannot be reached.</summary>
     public async ValueTask<string> OfAsync(string? email, CancellationToken cancellationToken = default)
@@ -27,9 +24,9 @@ public sealed class EmailFingerprint
         {
             try
             {
-                key = await _protector.DeriveKeyAsync(Purpose, cancellationToken);
+                key = await keys.DeriveKeyAsync(Purpose, cancellationToken);
             }
-            catch (SessionStoreUnavailableException)
+            catch (ServiceUnavailableException)
             {
                 // Logging a failed sign-in must not fail the request; the next one tries again.
                 return "unavailable";

@@ -1,3 +1,5 @@
+using SessionAuth.Web.Infrastructure;
+
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
@@ -5,4 +7,4 @@ namespace SessionAuth.Web.Accounts;
 /// with Retry-After (the host's exception handler), not 500, and nothing about the password was decided.
 /// </summary>
 public sealed class PasswordHashingBusyException(TimeSpan waited)
-    : Exception($"No password hashing slot became free within {waited.TotalSeconds:0.###} s.");
+    : ServiceUnavailableException(UnavailableService.PasswordHashing, $"No password hashing slot became free within {waited.TotalSeconds:0.###} s.");

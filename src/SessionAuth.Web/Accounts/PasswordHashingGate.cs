@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -83,7 +84,7 @@ internal sealed class PasswordHashingGate(IOptions<PasswordHashingOptions> optio
 }
 
 /// <summary>
-/// The one admission to password hashing, for the password forms (<see cref="Pages.AppRoutes.PasswordForms"/>,
+/// The one admission to password hashing, for the password forms (<see cref="AppRoutes.PasswordForms"/>,
 /// as a page filter) and the token endpoint (as an endpoint filter). Before the handler, with the
 /// body read and (on a form) valid, it waits asynchronously for a slot and reserves it for the
 /// request's first hash, which frees it as soon as that hash is done; what the handler does after

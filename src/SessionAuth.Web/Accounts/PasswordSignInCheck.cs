@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -16,7 +17,7 @@ public sealed class PasswordSignInCheck(
     DecoyPasswordCheck decoy,
     EmailFingerprint fingerprint,
     ActivityLog activity,
-    Hosting.SessionAuthMetrics metrics,
+    SessionAuthMetrics metrics,
     ILogger<PasswordSignInCheck> logger)
 {
     public async Task<ApplicationUser?> CheckAsync(string email, string password, HttpContext http, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Hosting;
 

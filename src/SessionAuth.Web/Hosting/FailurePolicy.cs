@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
-using SessionAuth.Web.Accounts;
-using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Infrastructure;
 using StackExchange.Redis;
 
 namespace SessionAuth.Web.Hosting;
@@ -57,8 +56,9 @@ internal static class FailurePolicy
 
     public static Failure Decide(Exception exception) => exception switch
     {
-        PasswordHashingBusyException => HashingBusy,
-        SessionStoreUnavailableException or RedisException or RedisTimeoutException => StoreUnavailable,
+        // Each feature's "cannot serve now" derives from ServiceUnavailableException; the policy needs none of them by name.
+        ServiceUnavailableException { Service: UnavailableService.PasswordHashing } => HashingBusy,
+        ServiceUnavailableException or RedisException or RedisTimeoutException => StoreUnavailable,
         // The framework's title for its status ("Bad Request", "Payload Too Large"); the message may quote the request, so it stays in the log.
         BadHttpRequestException bad => new Failure(FailureKind.BadRequest, bad.StatusCode, null, null, null),
         _ => Unexpected,

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Pages;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Hosting;
 
@@ -30,7 +30,6 @@ internal static class HostingExtensions
             }
         });
         builder.AddTelemetry();
-        builder.Services.AddAccountEndpointProtection();
         builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<FailureExceptionHandler>();
         builder.Services.AddProblemDetails();

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.Extensions.Options;
-using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Hosting;
 
@@ -19,10 +17,13 @@ internal static class HttpsRequirement
     /// <summary>True when this request was refused for coming over plain http (read by the error page).</summary>
     public static bool WasRefused(HttpContext context) => context.Items.ContainsKey(RefusedKey);
 
-    /// <summary>After routing: exemptions are endpoint metadata.</summary>
-    public static WebApplication UseHttpsRequirement(this WebApplication app)
+    /// <summary>
+    /// After routing: exemptions are endpoint metadata. <paramref name="secureCookies"/> is whether the
+    /// app issues Secure cookies (Sessions:SecureCookies); without them plain http works and is let through.
+    /// </summary>
+    public static WebApplication UseHttpsRequirement(this WebApplication app, bool secureCookies)
     {
-        if (app.Environment.IsDevelopment() || !app.Services.GetRequiredService<IOptions<ServerSessionOptions>>().Value.SecureCookies)
+        if (app.Environment.IsDevelopment() || !secureCookies)
         {
             return app;
         }

@@ -7,7 +7,8 @@ namespace SessionAuth.Web.Hosting;
 
 /// <summary>
 /// Refuses a request body larger than its endpoint allows (<see cref="IRequestSizeLimitMetadata"/>,
-/// else <c>AccountEndpoints:MaxRequestBytes</c>: nothing in the app takes more than a password form)
+/// else <see cref="RequestBodyLimitOptions.MaxRequestBytes"/>, which the accounts set from
+/// <c>AccountEndpoints:MaxRequestBytes</c>: nothing in the app takes more than a password form)
 /// with a 413 before any of it is parsed. The server's own limit surfaces inside the form reader, where
 /// antiforgery turns it into a 400 and the test server does not apply it at all; this answers the
 /// same on every server, and the 413 gets the friendly error page.
@@ -22,7 +23,7 @@ internal static class RequestBodyLimit
     /// </summary>
     public static IApplicationBuilder UseServerBodyLimit(this IApplicationBuilder app)
     {
-        var serverLimit = app.ApplicationServices.GetRequiredService<IOptions<AccountEndpointOptions>>().Value.MaxRequestBytes;
+        var serverLimit = app.ApplicationServices.GetRequiredService<IOptions<RequestBodyLimitOptions>>().Value.MaxRequestBytes;
         return app.Use((context, next) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
@@ -37,7 +38,7 @@ internal static class RequestBodyLimit
     /// <summary>After routing: the endpoint's limit is known.</summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
-        var serverLimit = app.ApplicationServices.GetRequiredService<IOptions<AccountEndpointOptions>>().Value.MaxRequestBytes;
+        var serverLimit = app.ApplicationServices.GetRequiredService<IOptions<RequestBodyLimitOptions>>().Value.MaxRequestBytes;
         return app.Use(async (context, next) =>
         {
             // The error page re-executes the refused request: let it render.
@@ -107,4 +108,14 @@ internal static class RequestBodyLimit
         request.Body = buffer;
         return true;
     }
+}
+
+/// <summary>
+/// The largest request body any request may carry when its endpoint names no limit of its own. Not a
+/// section of its own: the feature that takes the largest bodies (the password forms, see
+/// <c>AccountEndpoints:MaxRequestBytes</c>) sets it.
+/// </summary>
+internal sealed class RequestBodyLimitOptions
+{
+    public long MaxRequestBytes { get; set; } = 64 * 1024;
 }

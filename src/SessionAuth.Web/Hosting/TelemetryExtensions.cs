@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Hosting;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Hosting;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages;

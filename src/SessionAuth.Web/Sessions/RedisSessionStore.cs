@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 using StackExchange.Redis;
 
 namespace SessionAuth.Web.Sessions;
@@ -19,7 +20,7 @@ internal sealed class RedisSessionStore(
     IConnectionMultiplexer redis,
     IOptions<ServerSessionOptions> options,
     TimeProvider time,
-    Hosting.SessionAuthMetrics? metrics = null) : ISessionStore
+    SessionAuthMetrics? metrics = null) : ISessionStore
 {
     /// <summary>How many index members a sign-in without a limit checks at most (see <see cref="CreateScript"/>).</summary>
     internal const int PruneSample = 32;
@@ -158,7 +159,7 @@ internal sealed class RedisSessionStore(
             // Rare path: the absolute limit passed while the idle TTL kept the key alive.
             if (await RemoveAsync(id, cancellationToken) is not null)
             {
-                metrics?.SessionEnded(Hosting.SessionEndReason.Absolute);
+                metrics?.SessionEnded(SessionEndReason.Absolute);
             }
 
             return null;
@@ -189,7 +190,7 @@ internal sealed class RedisSessionStore(
     public Task<SessionRecord?> RemoveByHandleAsync(string userId, SessionHandle handle, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var userKey = UserKey(tag, userId);
             // Only a handle in this user's own index ends anything: a handle is no capability by itself.
             var transaction = Db.CreateTransaction();
@@ -209,7 +210,7 @@ internal sealed class RedisSessionStore(
     public Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var userKey = UserKey(tag, userId);
             var handles = ParseHandles(await Db.SetMembersAsync(userKey));
             if (handles.Count == 0)
@@ -262,7 +263,7 @@ internal sealed class RedisSessionStore(
     public Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var userKey = UserKey(tag, userId);
             var kept = except?.Handle;
             var handles = ParseHandles(await Db.SetMembersAsync(userKey)).Where(handle => handle != kept).ToList();
@@ -287,7 +288,7 @@ internal sealed class RedisSessionStore(
     public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var handles = ParseHandles(await Db.SetMembersAsync(UserKey(tag, userId)));
             if (handles.Count == 0)
             {

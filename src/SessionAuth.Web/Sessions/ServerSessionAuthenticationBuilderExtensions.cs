@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Sessions;
 
@@ -18,6 +19,8 @@ public static class ServerSessionAuthenticationBuilderExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SessionCookieProtector>();
+        // Keys for other purposes (the email fingerprint in logs) derive from the cookie key.
+        builder.Services.TryAddSingleton<IKeyDerivation>(services => services.GetRequiredService<SessionCookieProtector>());
         builder.Services.AddOptions<ServerSessionSchemeOptions>(authenticationScheme).Validate(
             scheme => scheme.LoginPath.HasValue,
             $"{nameof(ServerSessionSchemeOptions)}.{nameof(ServerSessionSchemeOptions.LoginPath)} of scheme '{authenticationScheme}' must be set: the app's login page.");

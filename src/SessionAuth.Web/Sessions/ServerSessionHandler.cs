@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Sessions;
 
@@ -21,7 +21,7 @@ internal sealed class ServerSessionHandler(
     SessionCookieProtector protector,
     IOptions<IdentityOptions> identityOptions,
     TimeProvider time,
-    Hosting.SessionAuthMetrics metrics)
+    SessionAuthMetrics metrics)
     : SignInAuthenticationHandler<ServerSessionSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     private readonly ClaimsIdentityOptions _claimTypes = identityOptions.Value.ClaimsIdentity;
@@ -113,7 +113,7 @@ internal sealed class ServerSessionHandler(
             foreach (var ended in evicted)
             {
                 SessionLog.SessionEvicted(Logger, record.UserId, ended.Handle.Fingerprint(), ended.LastActiveAt);
-                metrics.SessionEnded(Hosting.SessionEndReason.Limit);
+                metrics.SessionEnded(SessionEndReason.Limit);
             }
 
             await RaiseAsync(nameof(ServerSessionEvents.OnSessionsEvicted),
@@ -128,7 +128,7 @@ internal sealed class ServerSessionHandler(
         {
             SessionLog.SessionEnded(Logger, ended.UserId, sessionId.Fingerprint());
             await RotateStampAfterSignOutAsync(ended.UserId);
-            metrics.SessionEnded(Hosting.SessionEndReason.SignOut);
+            metrics.SessionEnded(SessionEndReason.SignOut);
         }
 
         DeleteCookie();
@@ -137,20 +137,21 @@ internal sealed class ServerSessionHandler(
     /// <summary>
     /// A signed-out session is ended like a revoked one: the stamp rotates and the user's other sessions
     /// carry the new one, so a copy of this session that Redis brings back dies at its next validation.
-    /// Best effort (<see cref="SessionRevocation.RotateStampAsync"/> logs a failure): the session is already gone.
+    /// Best effort (<see cref="ISessionStampRotator"/> logs a failure): the session is already gone.
     /// </summary>
     private async Task RotateStampAfterSignOutAsync(string userId)
     {
-        if (Context.RequestServices.GetService<SessionRevocation>() is { } revocation)
+        if (Context.RequestServices.GetService<ISessionStampRotator>() is { } rotator)
         {
-            await revocation.RotateStampAsync(userId, Context.RequestAborted);
+            await rotator.RotateStampAsync(userId, Context.RequestAborted);
         }
     }
 
     private readonly record struct Validation(SessionRecord? Record, bool Unavailable = false);
 
     /// <summary>
-    /// Checks the session against the accounts database: the user still exists, is not locked by an operator and
+    /// Checks the session against the user store (<see cref="ISessionUserValidator"/>, resolved here and not in
+    /// the constructor, so requests between validations build none of it): the user still exists, is not locked by an operator and
     /// has the security stamp the session carries. A failed check ends the session; a passed one writes
     /// the validation time back (one SET … KEEPTTL XX). On a stamp mismatch the record is read once more
     /// first: a revoke elsewhere rotates the stamp in the database and then re-stamps the user's
@@ -158,19 +159,10 @@ internal sealed class ServerSessionHandler(
     /// </summary>
     private async Task<Validation> RevalidateAsync(SessionId id, SessionRecord record)
     {
-        var users = Context.RequestServices.GetRequiredService<UserManager<ApplicationUser>>();
-        ApplicationUser? user;
-        string? stamp = null;
-        var lockedByOperator = false;
+        SessionUserState? user;
         try
         {
-            user = await users.FindByIdAsync(record.UserId);
-            if (user is not null)
-            {
-                // Not a lockout from wrong guesses: that only blocks new sign-ins (see AccountLocks).
-                lockedByOperator = Context.RequestServices.GetRequiredService<AccountLocks>().IsLockedByOperator(user);
-                stamp = await users.GetSecurityStampAsync(user);
-            }
+            user = await Context.RequestServices.GetRequiredService<ISessionUserValidator>().GetStateAsync(record.UserId, Context.RequestAborted);
         }
         catch (DbException ex)
         {
@@ -179,8 +171,9 @@ internal sealed class ServerSessionHandler(
             return new Validation(null, Unavailable: true);
         }
 
+        var stamp = user?.SecurityStamp;
         SessionRejectionReason? reason = user is null ? SessionRejectionReason.UserDeleted
-            : lockedByOperator ? SessionRejectionReason.LockedOut
+            : user.Value.LockedByOperator ? SessionRejectionReason.LockedOut
             : null;
         if (reason is null && !string.Equals(record.SecurityStamp, stamp, StringComparison.Ordinal))
         {
@@ -197,7 +190,7 @@ internal sealed class ServerSessionHandler(
         if (reason is { } rejected)
         {
             await store.RemoveAsync(id, Context.RequestAborted);
-            metrics.SessionEnded(Hosting.SessionEndReason.Revalidation);
+            metrics.SessionEnded(SessionEndReason.Revalidation);
             SessionLog.SessionRejected(Logger, record.UserId, id.Fingerprint(), rejected);
             await RaiseAsync(nameof(ServerSessionEvents.OnSessionRejected),
                 () => Options.Events.SessionRejected(new SessionRejectedContext(Context, id.Handle, record, rejected)));

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Sessions;
 
@@ -12,7 +13,7 @@ namespace SessionAuth.Web.Sessions;
 /// A value that fails the check never reaches the store.
 /// </summary>
 internal sealed class SessionCookieProtector(
-    ICookieKeyStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger)
+    ICookieKeyStore store, IOptions<ServerSessionOptions> options, ILogger<SessionCookieProtector> logger) : IKeyDerivation
 {
     private const int MacBytes = 16;
     private const int MacLength = 22; // base64url of 16 bytes
@@ -51,9 +52,9 @@ internal sealed class SessionCookieProtector(
     /// purpose), for secrets that should be per deployment without a setting of their own, such as
     /// an HMAC that fingerprints emails in logs. It changes when the signing key does.
     /// </summary>
-    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken ct = default)
+    public async ValueTask<byte[]> DeriveKeyAsync(string purpose, CancellationToken cancellationToken = default)
     {
-        var keys = await GetKeysAsync(ct);
+        var keys = await GetKeysAsync(cancellationToken);
         return HKDF.DeriveKey(HashAlgorithmName.SHA256, keys.Current, 32, info: Encoding.UTF8.GetBytes(purpose));
     }
 

@@ -1,11 +1,12 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Sessions;
 
 /// <summary>
-/// An opaque session id: 3 bytes of user tag followed by 18 bytes (144 bits) from the CSPRNG,
+/// An opaque session id: 3 bytes of user tag (<see cref="UserHashTag"/>) followed by 18 bytes (144 bits) from the CSPRNG,
 /// written as 28 base64url characters. The tag is a hash of the user id, so a user's sessions and
 /// their index share one Redis Cluster hash slot; it says nothing about who the user is.
 /// The lowest bit of the last byte says whether the session is persistent ("Keep me signed in"), so
@@ -13,10 +14,10 @@ namespace SessionAuth.Web.Sessions;
 /// </summary>
 public readonly record struct SessionId
 {
-    private const int TagBytes = 3;
+    private const int TagBytes = UserHashTag.Bytes;
     private const int RandomBytes = 18;
     public const int Length = (TagBytes + RandomBytes) / 3 * 4; // 28
-    public const int TagLength = TagBytes / 3 * 4; // 4
+    public const int TagLength = UserHashTag.Length; // 4
 
     private SessionId(string value) => Value = value;
 
@@ -34,17 +35,10 @@ public readonly record struct SessionId
     public static SessionId New(string userId, bool persistent = false)
     {
         Span<byte> bytes = stackalloc byte[TagBytes + RandomBytes];
-        WriteUserTag(userId, bytes[..TagBytes]);
+        UserHashTag.Write(userId, bytes[..TagBytes]);
         RandomNumberGenerator.Fill(bytes[TagBytes..]);
         bytes[^1] = (byte)((bytes[^1] & 0xFE) | (persistent ? 1 : 0));
         return new SessionId(Base64Url.EncodeToString(bytes));
-    }
-
-    public static string UserTag(string userId)
-    {
-        Span<byte> tag = stackalloc byte[TagBytes];
-        WriteUserTag(userId, tag);
-        return Base64Url.EncodeToString(tag);
     }
 
     public static bool TryParse(ReadOnlySpan<char> text, out SessionId id)
@@ -78,11 +72,4 @@ public readonly record struct SessionId
         '-' => 62,
         _ => 63,
     };
-
-    private static void WriteUserTag(string userId, Span<byte> destination)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(userId), hash);
-        hash[..destination.Length].CopyTo(destination);
-    }
 }

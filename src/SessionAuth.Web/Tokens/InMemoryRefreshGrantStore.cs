@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Tokens;
 
@@ -18,7 +19,7 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
     public Task<RefreshToken> CreateAsync(RefreshGrant grant, CancellationToken cancellationToken = default)
     {
         var handle = grant.Handle;
-        var token = RefreshToken.New(Sessions.SessionId.UserTag(grant.UserId), handle);
+        var token = RefreshToken.New(UserHashTag.Of(grant.UserId), handle);
         lock (_lock)
         {
             Prune(time.GetUtcNow());

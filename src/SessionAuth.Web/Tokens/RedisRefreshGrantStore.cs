@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using StackExchange.Redis;
 
@@ -90,7 +91,7 @@ internal sealed class RedisRefreshGrantStore(
     public Task<RefreshToken> CreateAsync(RefreshGrant grant, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(grant.UserId);
+            var tag = UserHashTag.Of(grant.UserId);
             var handle = grant.Handle;
             var token = RefreshToken.New(tag, handle);
             var absolute = grant.CreatedAt + _options.RefreshAbsoluteLifetime;
@@ -139,12 +140,12 @@ internal sealed class RedisRefreshGrantStore(
         }) == 1);
 
     public Task<bool> ExistsAsync(string userId, string grantId, CancellationToken cancellationToken = default) =>
-        Guard(() => Db.KeyExistsAsync(GrantKey(SessionId.UserTag(userId), GrantHandle.Of(grantId))));
+        Guard(() => Db.KeyExistsAsync(GrantKey(UserHashTag.Of(userId), GrantHandle.Of(grantId))));
 
     public Task<IReadOnlyList<GrantSummary>> ListByUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var index = IndexKey(tag, userId);
             var handles = ParseHandles(await Db.SetMembersAsync(index));
             if (handles.Count == 0)
@@ -184,7 +185,7 @@ internal sealed class RedisRefreshGrantStore(
     public Task<bool> RevokeByHandleAsync(string userId, GrantHandle handle, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             return (int)await Db.ScriptEvaluateAsync(RevokeByHandle, new
             {
                 grant = GrantKey(tag, handle),
@@ -197,7 +198,7 @@ internal sealed class RedisRefreshGrantStore(
     public Task<int> RevokeAllByUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var index = IndexKey(tag, userId);
             var handles = ParseHandles(await Db.SetMembersAsync(index));
             if (handles.Count == 0)
@@ -216,7 +217,7 @@ internal sealed class RedisRefreshGrantStore(
     public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
-            var tag = SessionId.UserTag(userId);
+            var tag = UserHashTag.Of(userId);
             var handles = ParseHandles(await Db.SetMembersAsync(IndexKey(tag, userId)));
             if (handles.Count == 0)
             {

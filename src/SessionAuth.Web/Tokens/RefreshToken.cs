@@ -1,27 +1,27 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using SessionAuth.Web.Sessions;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Tokens;
 
 /// <summary>
-/// An opaque refresh token: the owner's user tag (4 characters, as in <see cref="SessionId"/>, so the
+/// An opaque refresh token: the owner's user tag (4 characters, as in <see cref="UserHashTag"/>, so the
 /// grant is found in the user's Redis hash slot without a lookup), the grant's handle (20), and 264
 /// bits from the CSPRNG (44), written as 68 base64url characters. The store keeps only its SHA-256.
 /// </summary>
 public readonly record struct RefreshToken
 {
     private const int SecretBytes = 33;
-    public const int Length = SessionId.TagLength + GrantHandle.Length + SecretBytes / 3 * 4; // 68
+    public const int Length = UserHashTag.Length + GrantHandle.Length + SecretBytes / 3 * 4; // 68
 
     private RefreshToken(string value) => Value = value;
 
     public string Value { get; }
 
-    public string Tag => Value[..SessionId.TagLength];
+    public string Tag => Value[..UserHashTag.Length];
 
-    public GrantHandle Handle => GrantHandle.Parse(Value.Substring(SessionId.TagLength, GrantHandle.Length));
+    public GrantHandle Handle => GrantHandle.Parse(Value.Substring(UserHashTag.Length, GrantHandle.Length));
 
     public static RefreshToken New(string tag, GrantHandle handle)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Tokens;
 
@@ -98,7 +99,7 @@ internal static class TokenEndpoints
         AccessTokenIssuer issuer,
         IEnumerable<ITokenGrantObserver> observers,
         AccountLocks locks,
-        Hosting.SessionAuthMetrics metrics,
+        SessionAuthMetrics metrics,
         ILoggerFactory logging)
     {
         if (string.IsNullOrEmpty(body?.RefreshToken))

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
-using SessionAuth.Web.Pages;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Tokens;
@@ -46,15 +46,17 @@ internal static class TokensExtensions
 
         services.AddSingleton(sp => TokenSigningKey.Create(sp.GetRequiredService<IOptions<TokenOptions>>()));
         services.AddSingleton<AccessTokenIssuer>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(SessionsExtensions.RedisConnectionStringName)))
-        {
-            services.AddSingleton<IRefreshGrantStore, InMemoryRefreshGrantStore>();
-        }
-        else
+        if (builder.AddRedisConnection())
         {
             services.AddSingleton<IRefreshGrantStore, RedisRefreshGrantStore>();
         }
+        else
+        {
+            services.AddSingleton<IRefreshGrantStore, InMemoryRefreshGrantStore>();
+        }
 
+        // API sign-ins and refresh-token reuse go into the user's activity log.
+        services.AddScoped<ITokenGrantObserver, ActivityGrantObserver>();
         // Ending all of a user's sessions (SessionRevocation) ends their grants too.
         services.AddSingleton<IUserCredentialRevoker, RefreshGrantRevoker>();
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 using SessionAuth.Web.Tests.Tokens;
 
 namespace SessionAuth.Web.Tests.Accounts;
@@ -126,7 +125,7 @@ public sealed class AccountLockTests
         HttpResponseMessage last = null!;
         for (var guess = 1; guess <= 5; guess++)
         {
-            last = await ChangePasswordTests.ChangeAsync(thief, $"wrong guess number {guess}", "a brand new passphrase for me");
+            last = await AccountForms.ChangePasswordAsync(thief, $"wrong guess number {guess}", "a brand new passphrase for me");
         }
 
         Assert.Equal("/Account/Login?Notice=locked-out", last.Headers.Location?.OriginalString);

@@ -7,7 +7,6 @@ using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Hosting;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Accounts;
 

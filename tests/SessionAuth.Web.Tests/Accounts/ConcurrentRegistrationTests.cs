@@ -1,7 +1,6 @@
 using System.Net;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Accounts;
 

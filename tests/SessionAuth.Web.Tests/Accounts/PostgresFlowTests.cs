@@ -1,6 +1,6 @@
-using SessionAuth.Web.Tests.Flow;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
+using SessionAuth.Web.Tests.Pages;
+using SessionAuth.Web.Tests.Sessions;
 
 namespace SessionAuth.Web.Tests.Accounts;
 

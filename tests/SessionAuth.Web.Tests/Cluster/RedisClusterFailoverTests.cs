@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -27,7 +28,7 @@ public sealed class RedisClusterFailoverTests(RedisClusterWithReplicas cluster, 
         using var client = app.CreateAppClient();
         var email = Emails.Unique("failover");
         await client.RegisterAndLoginAsync(email);
-        var slot = cluster.Connection.HashSlot($"{{{SessionId.UserTag(await UserIdAsync(app, email))}}}");
+        var slot = cluster.Connection.HashSlot($"{{{UserHashTag.Of(await UserIdAsync(app, email))}}}");
         var master = Assert.Single(await cluster.PortsHoldingKeysInSlotAsync(slot));
         var replica = await cluster.ReplicaOfAsync(master);
         // Replication is asynchronous: wait until the replica holds the session before the master dies.

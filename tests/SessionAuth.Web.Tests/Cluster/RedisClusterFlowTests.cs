@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -116,7 +117,7 @@ public sealed class RedisClusterFlowTests(RedisCluster cluster) : IClassFixture<
         Assert.Single(await Store.ListByUserAsync(userId));
     }
 
-    private int SlotOf(string userId) => cluster.Connection.HashSlot($"{{{SessionId.UserTag(userId)}}}");
+    private int SlotOf(string userId) => cluster.Connection.HashSlot($"{{{UserHashTag.Of(userId)}}}");
 
     private async Task<string> UserIdAsync(string email)
     {

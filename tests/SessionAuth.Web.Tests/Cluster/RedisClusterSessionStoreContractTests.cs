@@ -1,3 +1,4 @@
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using SessionAuth.Web.Tests.Sessions;
@@ -35,7 +36,10 @@ public sealed class RedisClusterSessionStoreContractTests(RedisCluster cluster) 
             {
                 await Store.CreateAsync(SessionId.New(user), new SessionRecord
                 {
-                    UserId = user, UserName = user, CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+                    UserId = user,
+                    UserName = user,
+                    CreatedAt = now,
+                    AbsoluteExpiresAt = now.AddHours(8),
                 });
             }
         }
@@ -44,7 +48,7 @@ public sealed class RedisClusterSessionStoreContractTests(RedisCluster cluster) 
         var listed = new Dictionary<string, int>();
         foreach (var user in users)
         {
-            mastersPerUser[user] = await cluster.PortsHoldingKeysInSlotAsync(cluster.Connection.HashSlot($"{{{SessionId.UserTag(user)}}}"));
+            mastersPerUser[user] = await cluster.PortsHoldingKeysInSlotAsync(cluster.Connection.HashSlot($"{{{UserHashTag.Of(user)}}}"));
             listed[user] = (await Store.ListByUserAsync(user)).Count;
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using StackExchange.Redis;

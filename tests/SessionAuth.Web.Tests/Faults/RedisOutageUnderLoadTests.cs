@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 using Xunit.Abstractions;
 
 namespace SessionAuth.Web.Tests.Faults;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Web.Tests.Hosting;
 

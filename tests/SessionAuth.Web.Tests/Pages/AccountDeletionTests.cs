@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Pages;
 

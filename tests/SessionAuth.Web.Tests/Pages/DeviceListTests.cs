@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using SessionAuth.Web.Pages.Account;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 using SessionAuth.Web.Tests.Tokens;
 using SessionAuth.Web.Tokens;
 
@@ -109,7 +108,7 @@ public sealed partial class DeviceListTests(CheckedRevocationFixture fixture) : 
         var tokens = await GetTokensAsync(email);
         var userId = new JsonWebToken(tokens.AccessToken).Subject;
 
-        var change = await ChangePasswordTests.ChangeAsync(browser, AppClient.Password, "a brand new passphrase for me");
+        var change = await AccountForms.ChangePasswordAsync(browser, AppClient.Password, "a brand new passphrase for me");
 
         Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
         var api = _app.CreateApiClient();

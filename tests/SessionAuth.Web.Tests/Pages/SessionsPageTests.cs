@@ -1,6 +1,5 @@
 using System.Net;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Pages;
 

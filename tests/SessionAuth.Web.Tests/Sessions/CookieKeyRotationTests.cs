@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Sessions;
 

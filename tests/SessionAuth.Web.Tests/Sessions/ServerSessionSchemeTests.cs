@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 
 namespace SessionAuth.Web.Tests.Sessions;
 

@@ -1,3 +1,4 @@
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -44,7 +45,10 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         var now = Clock.GetUtcNow();
         await Store.CreateAsync(id, new SessionRecord
         {
-            UserId = "user-slot", UserName = "u", CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+            UserId = "user-slot",
+            UserName = "u",
+            CreatedAt = now,
+            AbsoluteExpiresAt = now.AddHours(8),
         });
 
         var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{Options.Value.KeyPrefix}:*").ToList();
@@ -58,7 +62,7 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     public async Task SignInPrunesIdleExpiredSessionsFromTheUsersIndexWithBoundedWork()
     {
         const string user = "user-prune";
-        var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{UserHashTag.Of(user)}}}:u:{user}";
         var expired = RedisSessionStore.PruneSample + 18; // more than one sign-in checks
         for (var i = 0; i < expired; i++)
         {
@@ -88,7 +92,7 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     public async Task ListingAUserWithTenThousandDeadIdsReadsIdsOnceAndRecordsInOnePipelineAndPrunesInBoundedChunks()
     {
         const string user = "user-dead-ids";
-        var indexKey = $"{Options.Value.KeyPrefix}:{{{SessionId.UserTag(user)}}}:u:{user}";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{UserHashTag.Of(user)}}}:u:{user}";
         // A long idle timeout: filling 10,000 ids on a loaded machine must not outlast the live session.
         var store = NewStore(new ServerSessionOptions { IdleTimeout = TimeSpan.FromMinutes(5), KeyPrefix = Options.Value.KeyPrefix });
         var live = SessionId.New(user);
@@ -123,7 +127,10 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         var now = Clock.GetUtcNow();
         await Store.CreateAsync(id, new SessionRecord
         {
-            UserId = "user-hashed", UserName = "u", CreatedAt = now, AbsoluteExpiresAt = now.AddHours(8),
+            UserId = "user-hashed",
+            UserName = "u",
+            CreatedAt = now,
+            AbsoluteExpiresAt = now.AddHours(8),
         });
 
         var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{Options.Value.KeyPrefix}:*")

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tokens;
 
@@ -237,9 +238,9 @@ public abstract class RefreshGrantStoreContract : IAsyncLifetime
         var other = await Store.CreateAsync(NewGrant("user-format"));
 
         Assert.Equal(RefreshToken.Length, token.Value.Length);
-        Assert.Equal(SessionId.UserTag("user-format"), token.Tag);
+        Assert.Equal(UserHashTag.Of("user-format"), token.Tag);
         // 44 base64url characters of secret after the tag and handle: 264 bits.
-        Assert.True((token.Value.Length - SessionId.TagLength - GrantHandle.Length) * 6 >= 256);
+        Assert.True((token.Value.Length - UserHashTag.Length - GrantHandle.Length) * 6 >= 256);
         Assert.NotEqual(token.Value[^44..], other.Value[^44..]);
     }
 }

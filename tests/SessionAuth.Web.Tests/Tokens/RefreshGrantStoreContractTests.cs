@@ -1,3 +1,4 @@
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 using SessionAuth.Web.Tokens;
@@ -46,7 +47,7 @@ public sealed class RedisRefreshGrantStoreContractTests : RefreshGrantStoreContr
 
         var keys = _redis.Admin.GetServer(_redis.ConnectionString).Keys(pattern: $"{SessionSettings.Value.KeyPrefix}:*").Select(k => (string)k!).ToList();
 
-        var tag = SessionId.UserTag(user);
+        var tag = UserHashTag.Of(user);
         Assert.Contains($"{SessionSettings.Value.KeyPrefix}:{{{tag}}}:g:{grant.Handle.Value}", keys);
         Assert.Contains($"{SessionSettings.Value.KeyPrefix}:{{{tag}}}:gu:{user}", keys);
         Assert.Equal(4, keys.Count);

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Tests.Accounts;
 using SessionAuth.Web.Tests.Infrastructure;
-using SessionAuth.Web.Tests.Security;
 using SessionAuth.Web.Tokens;
 
 namespace SessionAuth.Web.Tests.Tokens;
@@ -97,7 +96,7 @@ public sealed class RefreshStampTests
         hasher.PauseNextVerification();
         var signIn = pair.App.CreateApiClient().RequestTokenAsync(email);
         await hasher.Paused.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(HttpStatusCode.Redirect, (await ChangePasswordTests.ChangeAsync(owner, AppClient.Password, NewPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AccountForms.ChangePasswordAsync(owner, AppClient.Password, NewPassword)).StatusCode);
         hasher.Resume();
         var tokens = await TokenClient.ReadPairAsync(await signIn);
 

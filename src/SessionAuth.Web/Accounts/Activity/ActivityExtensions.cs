@@ -1,5 +1,4 @@
 using SessionAuth.Web.Sessions;
-using SessionAuth.Web.Tokens;
 
 namespace SessionAuth.Web.Accounts.Activity;
 
@@ -11,8 +10,6 @@ internal static class ActivityExtensions
         builder.Services.AddOptions<ActivityOptions>().BindConfiguration(ActivityOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ActivityLog>();
-        // API sign-ins and refresh-token reuse, told by the token endpoints.
-        builder.Services.AddScoped<ITokenGrantObserver, ActivityGrantObserver>();
         builder.Services.AddSingleton<ActivityRetentionService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ActivityRetentionService>());
 

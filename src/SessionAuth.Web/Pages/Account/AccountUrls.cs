@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Pages.Account;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;

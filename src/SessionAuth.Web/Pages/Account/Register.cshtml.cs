@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Pages.Account;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tokens;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Pages.Account;
 

@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Identity;
+using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Sessions;
+
+namespace SessionAuth.Web.Accounts;
+
+/// <summary>
+/// Ending a user's sessions on purpose (the sessions page, account deletion): the one place the rules
+/// live. Each end is immediate on every instance (the record is gone from the shared store) and is
+/// then made durable against a lost delete: the user's security stamp is rotated in the accounts
+/// database and the surviving sessions are re-stamped, so a copy of an ended session that Redis brings
+/// back (an async replica promoted, a restored backup) dies at its next re-validation.
+/// Throws <see cref="SessionStoreUnavailableException"/> when the store cannot be reached.
+/// </summary>
+public sealed class SessionRevocation(
+    ISessionStore store,
+    UserManager<ApplicationUser> users,
+    SessionAuthMetrics metrics,
+    IEnumerable<IUserCredentialRevoker> otherCredentials,
+    ILogger<SessionRevocation> logger) : ISessionStampRotator
+{
+    private const int StampAttempts = 3;
+
+    /// <summary>Ends the user's session named by <paramref name="handle"/>; false (nothing changed) if unknown, foreign or gone.</summary>
+    public async Task<bool> RevokeAsync(string userId, SessionHandle handle, CancellationToken cancellationToken)
+    {
+        if (await store.RemoveByHandleAsync(userId, handle, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        SessionLog.SessionsRevoked(logger, userId, 1, "one");
+        metrics.SessionEnded(SessionEndReason.Revoke);
+        await RotateStampAsync(userId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends every session of the user but <paramref name="current"/>, and every other credential
+    /// (<see cref="IUserCredentialRevoker"/>: API grants); returns how many ended in all.
+    /// </summary>
+    public Task<int> RevokeOthersAsync(string userId, SessionId current, CancellationToken cancellationToken) =>
+        RevokeEverythingAsync(userId, current, "others", cancellationToken);
+
+    /// <summary>Ends every session of the user, the current one too, and every other credential; returns how many ended in all.</summary>
+    public Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken) =>
+        RevokeEverythingAsync(userId, except: null, "all", cancellationToken);
+
+    private async Task<int> RevokeEverythingAsync(string userId, SessionId? except, string scope, CancellationToken cancellationToken)
+    {
+        var sessions = await store.RemoveAllByUserAsync(userId, except, cancellationToken);
+        metrics.SessionEnded(SessionEndReason.Revoke, sessions);
+        var ended = sessions + await RevokeOtherCredentialsAsync(userId, cancellationToken);
+        SessionLog.SessionsRevoked(logger, userId, ended, scope);
+        await RotateStampAsync(userId, cancellationToken);
+        return ended;
+    }
+
+    /// <summary>Ends the user's credentials other than sessions (API grants); returns how many.</summary>
+    private async Task<int> RevokeOtherCredentialsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var revoker in otherCredentials)
+        {
+            ended += await revoker.RevokeAllAsync(userId, cancellationToken);
+        }
+
+        return ended;
+    }
+
+    /// <summary>
+    /// The database first, then the sessions: a surviving session re-validated in between sees a new
+    /// stamp on the user and an old one on itself, and reads its record again before ending it.
+    /// Best effort once the sessions are ended: a failure is logged, never thrown, because what the
+    /// caller asked for (ending them) has happened.
+    /// </summary>
+    public async Task RotateStampAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < StampAttempts; attempt++)
+            {
+                var user = await users.FindByIdAsync(userId);
+                if (user is null)
+                {
+                    return; // Deleted meanwhile: every session dies at its next validation anyway.
+                }
+
+                // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
+                var before = await users.GetSecurityStampAsync(user);
+                if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
+                {
+                    var stamp = await users.GetSecurityStampAsync(user);
+                    // Only sessions and grants on the stamp just replaced: one whose sign-in read the user before a
+                    // password change (and landed after the revoke) must stay refused.
+                    await store.RestampAllByUserAsync(userId, before, stamp, cancellationToken);
+                    foreach (var credential in otherCredentials)
+                    {
+                        await credential.RestampAsync(userId, before, stamp, cancellationToken);
+                    }
+
+                    return;
+                }
+            }
+
+            SessionLog.StampNotRotated(logger, userId, null);
+        }
+        catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
+        {
+            // The database unreachable: the ended sessions are gone, but a lost delete would not be
+            // caught. Redis unreachable after the rotation: the survivors carry the old stamp and end
+            // at their next validation (fail closed: the user signs in again).
+            SessionLog.StampNotRotated(logger, userId, ex);
+        }
+    }
+}

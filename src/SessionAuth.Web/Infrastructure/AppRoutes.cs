@@ -1,0 +1,25 @@
+namespace SessionAuth.Web.Infrastructure;
+
+/// <summary>
+/// Every route of the app's pages, in one place. For Razor Pages a page's name is also its route, so
+/// these serve links, redirects, conventions and endpoint metadata alike. Routing matches them
+/// case-insensitively and after normalisation (/Account/Login/, /%41ccount/Login), which is why
+/// protections attach to the endpoints these name and never compare request paths with them.
+/// </summary>
+public static class AppRoutes
+{
+    public const string Home = "/";
+    public const string Index = "/Index";
+    public const string Error = "/Error";
+    public const string Dashboard = "/Dashboard";
+    public const string Login = "/Account/Login";
+    public const string Register = "/Account/Register";
+    public const string Logout = "/Account/Logout";
+    public const string ChangePassword = "/Account/ChangePassword";
+    public const string Sessions = "/Account/Sessions";
+    public const string DeleteAccount = "/Account/Delete";
+    public const string TokenDemo = "/TokenDemo";
+
+    /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
+    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount];
+}
