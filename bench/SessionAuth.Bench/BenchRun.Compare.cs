@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SessionAuth.Bench.Hosting;
-using SessionAuth.Web.Pages;
+using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Bench;
 
