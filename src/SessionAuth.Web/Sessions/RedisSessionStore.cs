@@ -10,7 +10,7 @@ namespace SessionAuth.Web.Sessions;
 /// H = the session's <see cref="SessionHandle"/>, SHA-256 of its id):
 /// <list type="bullet">
 /// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout (the persistent one for "Keep me signed in").</item>
-/// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session handles, TTL = newest absolute expiry.</item>
+/// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session handles, expiring at the latest absolute expiry of any of them (it only grows).</item>
 /// </list>
 /// Only the cookie holds a session id: Redis, its backups and any client error quoting a key hold
 /// its one-way hash. Keys that one operation touches together share the hash tag {T}, so it works
@@ -74,8 +74,14 @@ internal sealed class RedisSessionStore(
         end
         redis.call('SET', session, ARGV[3], 'PX', ARGV[4])
         redis.call('SADD', index, handle)
-        -- Absolute expiry grows with every new sign-in, so the newest one bounds the index.
-        redis.call('PEXPIREAT', index, ARGV[5])
+        -- The index lives as long as the latest absolute end of its sessions: a browser sign-in (8 hours)
+        -- after a "Keep me signed in" one (30 days) must not shorten it, or the persistent session drops
+        -- out of the listing, sign-out-everywhere, restamping and the limit. The expiry only ever grows:
+        -- PEXPIRETIME (Redis 7.0) is -1 for an index SADD just made (no expiry), so that one gets it too.
+        local ends = tonumber(ARGV[5])
+        if redis.call('PEXPIRETIME', index) < ends then
+          redis.call('PEXPIREAT', index, ends)
+        end
         if max <= 0 then
           for _, member in ipairs(redis.call('SRANDMEMBER', index, sample)) do
             if member ~= handle and redis.call('EXISTS', prefix .. member) == 0 then

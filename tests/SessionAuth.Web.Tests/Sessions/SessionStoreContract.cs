@@ -126,6 +126,49 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABrowserSignInAfterAKeepMeSignedInOneLeavesThePersistentSessionListedAndRevocableAfterTheBrowserOneEnds()
+    {
+        const string user = "user-keep-then-browser";
+        var store = NewStore(PersistentOptions());
+        var (persistent, persistentRecord) = PersistentSession(user);
+        var (browser, browserRecord) = NewSession(user);
+        // The browser session ends (absolute) well before the test's wait is over, the persistent one far later.
+        browserRecord = browserRecord with { AbsoluteExpiresAt = browserRecord.CreatedAt + IdleTimeout * 0.5 };
+        await store.CreateAsync(persistent, persistentRecord);
+        await store.CreateAsync(browser, browserRecord);
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.Null(await store.GetAndTouchAsync(browser));
+        Assert.Equal([persistent.Handle], (await store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
+        // "Sign out other sessions" from a new sign-in ends the persistent one.
+        var (current, currentRecord) = NewSession(user);
+        await store.CreateAsync(current, currentRecord);
+        Assert.Equal(1, await store.RemoveAllByUserAsync(user, except: current));
+        Assert.Null(await store.GetAndTouchAsync(persistent));
+        Assert.Equal([current.Handle], (await store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
+    }
+
+    [Fact]
+    public async Task ABrowserSignInAfterAKeepMeSignedInOneLeavesThePersistentSessionToSignOutEverywhereAndRestamping()
+    {
+        const string user = "user-keep-then-browser-all";
+        var store = NewStore(PersistentOptions());
+        var (persistent, persistentRecord) = PersistentSession(user);
+        var (browser, browserRecord) = NewSession(user);
+        browserRecord = browserRecord with { AbsoluteExpiresAt = browserRecord.CreatedAt + IdleTimeout * 0.5 };
+        await store.CreateAsync(persistent, persistentRecord);
+        await store.CreateAsync(browser, browserRecord);
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.Equal(1, await store.RestampAllByUserAsync(user, "STAMP", "NEW-STAMP"));
+        Assert.Equal(1, await store.RemoveAllByUserAsync(user));
+        Assert.Null(await store.GetAndTouchAsync(persistent));
+        Assert.Empty(await store.ListByUserAsync(user));
+    }
+
+    [Fact]
     public async Task EachReadSlidesTheIdleExpiry()
     {
         var (id, record) = NewSession("user-slide");
@@ -408,7 +451,24 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal(0, await Store.RestampAllByUserAsync("user-restamp", "STAMP", "NEW-STAMP"));
     }
 
-    private (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null, bool persistent = false)
+    /// <summary>Settings with "Keep me signed in" sessions that outlive <see cref="LetIdleTimeoutPassAsync"/>.</summary>
+    protected ServerSessionOptions PersistentOptions() => new()
+    {
+        IdleTimeout = Options.Value.IdleTimeout,
+        PersistentIdleTimeout = IdleTimeout * 4,
+        AbsoluteTimeout = Options.Value.AbsoluteTimeout,
+        PersistentAbsoluteTimeout = TimeSpan.FromDays(30),
+        KeyPrefix = Options.Value.KeyPrefix,
+    };
+
+    /// <summary>A "Keep me signed in" session, ending (absolute) 30 days after it starts.</summary>
+    protected (SessionId Id, SessionRecord Record) PersistentSession(string userId)
+    {
+        var (id, record) = NewSession(userId, persistent: true);
+        return (id, record with { AbsoluteExpiresAt = record.CreatedAt + TimeSpan.FromDays(30) });
+    }
+
+    protected (SessionId Id, SessionRecord Record) NewSession(string userId, string[]? roles = null, bool persistent = false)
     {
         var now = Clock.GetUtcNow();
         var record = new SessionRecord

@@ -121,6 +121,31 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
     }
 
     [Fact]
+    public async Task TheUsersIndexLivesUntilTheLatestAbsoluteEndOfItsSessionsWhateverTheSignInOrder()
+    {
+        const string user = "user-index-ttl";
+        var indexKey = $"{Options.Value.KeyPrefix}:{{{UserHashTag.Of(user)}}}:u:{user}";
+        var store = NewStore(PersistentOptions());
+        var (persistent, persistentRecord) = PersistentSession(user);
+        var (browser, browserRecord) = NewSession(user);
+
+        await store.CreateAsync(persistent, persistentRecord);
+        await store.CreateAsync(browser, browserRecord);
+
+        Assert.True(browserRecord.AbsoluteExpiresAt < persistentRecord.AbsoluteExpiresAt);
+        Assert.Equal(persistentRecord.AbsoluteExpiresAt.ToUnixTimeMilliseconds(), await IndexExpiresAtAsync(indexKey));
+        var ttl = await _redis.Db.KeyTimeToLiveAsync(indexKey);
+        Assert.NotNull(ttl);
+        Assert.True(ttl > TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1), $"The index expires in {ttl}, before the persistent session ends.");
+
+        // A later "Keep me signed in" still moves the end on.
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var (later, laterRecord) = PersistentSession(user);
+        await store.CreateAsync(later, laterRecord);
+        Assert.Equal(laterRecord.AbsoluteExpiresAt.ToUnixTimeMilliseconds(), await IndexExpiresAtAsync(indexKey));
+    }
+
+    [Fact]
     public async Task RedisHoldsNoSessionIdInAnyKeyOrIndexOnlyItsHash()
     {
         var id = SessionId.New("user-hashed");
@@ -142,6 +167,9 @@ public sealed class RedisSessionStoreContractTests : SessionStoreContract
         Assert.Contains($"{Options.Value.KeyPrefix}:{{{id.Tag}}}:s:{id.Handle.Value}", keys);
         Assert.Equal([id.Handle.Value], index.Select(m => (string)m!).ToArray());
     }
+
+    private async Task<long> IndexExpiresAtAsync(string indexKey) =>
+        (long)await _redis.Db.ExecuteAsync("PEXPIRETIME", indexKey);
 
     private SessionRecord Record(string userId)
     {
