@@ -65,69 +65,85 @@ public sealed class ActivityLog(IServiceScopeFactory scopes, TimeProvider time, 
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Most failed sign-ins one listing reads: a flood beyond it is counted as "at least".</summary>
+    /// <summary>Most failed sign-ins (and lockouts) one listing reads: a flood beyond it is counted as "at least".</summary>
     public const int FailureReadLimit = 1_000;
+
+    /// <summary>Most addresses one row lists; the rest are counted (<see cref="ActivityEntry.MoreClientIps"/>).</summary>
+    public const int ShownClientIps = 5;
 
     /// <summary>
     /// The user's latest activity, newest first, at most <paramref name="rows"/> rows, with each run of
-    /// consecutive failed sign-ins grouped into one row (count, addresses). Two bounded reads: the newest
-    /// <paramref name="rows"/> other events, then the failures since the oldest of those (at most
-    /// <see cref="FailureReadLimit"/>). Wrong guesses therefore take one row between two other events,
-    /// however many there were, and cannot push a sign-in off the list.
+    /// consecutive wrong guesses (failed sign-ins and the lockouts they caused) grouped into one row
+    /// (counts, addresses). Two bounded reads: the newest <paramref name="rows"/> other events, then the
+    /// guesses since the oldest of those (at most <see cref="FailureReadLimit"/>). Wrong guesses therefore
+    /// take one row between two other events, however many there were and however many lockouts they
+    /// caused, and cannot push a sign-in off the list. When the second read hits its limit, the run holding
+    /// the oldest guess read is marked as a lower bound; guesses older than that one are not read, so runs
+    /// between the older events shown are not listed.
     /// </summary>
     public async Task<IReadOnlyList<ActivityEntry>> RecentAsync(string userId, int rows = PageSize, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         var events = db.ActivityEvents.AsNoTracking().Where(e => e.UserId == userId);
-        var others = await events.Where(e => e.Kind != ActivityKind.SignInFailed)
+        // LockedOut is only ever written by the lockout that wrong passwords cause (sign-in, or a signed-in
+        // form's current password); an operator's lock would need a kind of its own, kept out of runs.
+        var others = await events.Where(e => e.Kind != ActivityKind.SignInFailed && e.Kind != ActivityKind.LockedOut)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(rows)
             .ToListAsync(cancellationToken);
-        var failureQuery = events.Where(e => e.Kind == ActivityKind.SignInFailed);
+        var guessQuery = events.Where(e => e.Kind == ActivityKind.SignInFailed || e.Kind == ActivityKind.LockedOut);
         if (others.Count == rows)
         {
-            // Failures older than every shown event could not appear among the rows shown anyway.
+            // Guesses older than every shown event could not appear among the rows shown anyway.
             var oldest = others[^1].OccurredAt;
-            failureQuery = failureQuery.Where(e => e.OccurredAt >= oldest);
+            guessQuery = guessQuery.Where(e => e.OccurredAt >= oldest);
         }
 
-        var failures = await failureQuery
+        var guesses = await guessQuery
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(FailureReadLimit)
             .ToListAsync(cancellationToken);
-        return Group(others, failures, truncated: failures.Count == FailureReadLimit, rows);
+        return Group(others, guesses, oldestUnsure: guesses.Count == FailureReadLimit ? guesses[^1] : null, rows);
     }
 
-    private static List<ActivityEntry> Group(List<ActivityEvent> others, List<ActivityEvent> failures, bool truncated, int rows)
+    private static bool IsGuess(ActivityKind kind) => kind is ActivityKind.SignInFailed or ActivityKind.LockedOut;
+
+    /// <param name="oldestUnsure">The oldest guess read when the read hit its limit: more may precede it.</param>
+    private static List<ActivityEntry> Group(List<ActivityEvent> others, List<ActivityEvent> guesses, ActivityEvent? oldestUnsure, int rows)
     {
-        var merged = others.Concat(failures)
+        var merged = others.Concat(guesses)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .ToList();
         var entries = new List<ActivityEntry>(Math.Min(rows, merged.Count));
         for (var i = 0; i < merged.Count && entries.Count < rows;)
         {
-            var first = merged[i];
             var end = i + 1;
-            if (first.Kind == ActivityKind.SignInFailed)
+            if (IsGuess(merged[i].Kind))
             {
-                while (end < merged.Count && merged[end].Kind == ActivityKind.SignInFailed)
+                while (end < merged.Count && IsGuess(merged[end].Kind))
                 {
                     end++;
                 }
             }
 
             var run = merged.GetRange(i, end - i);
+            var failed = run.Count(e => e.Kind == ActivityKind.SignInFailed);
+            // A run with any failed sign-in reads as one, its lockouts counted beside; lockouts alone stay lockouts.
+            var kind = failed > 0 ? ActivityKind.SignInFailed : run[0].Kind;
+            var addresses = run.Select(e => e.ClientIp).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             entries.Add(new ActivityEntry
             {
-                Kind = first.Kind,
-                OccurredAt = first.OccurredAt,
+                Kind = kind,
+                OccurredAt = run[0].OccurredAt,
                 FirstAt = run[^1].OccurredAt,
-                Count = run.Count,
-                // The run reaching the end of what was read may go on in what was not.
-                CountIsLowerBound = truncated && first.Kind == ActivityKind.SignInFailed && end == merged.Count,
-                ClientIps = run.Select(e => e.ClientIp).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
-                UserAgent = first.UserAgent,
+                Count = failed > 0 ? failed : run.Count,
+                LockedOutCount = failed > 0 ? run.Count - failed : 0,
+                // The run holding the oldest guess read may go on in what was not read.
+                CountIsLowerBound = oldestUnsure is not null && run.Contains(oldestUnsure),
+                ClientIps = addresses.Take(ShownClientIps).ToList(),
+                MoreClientIps = Math.Max(0, addresses.Count - ShownClientIps),
+                UserAgent = run[0].UserAgent,
                 Detail = string.Join("; ", run.Select(e => e.Detail).OfType<string>().Distinct(StringComparer.Ordinal)) is { Length: > 0 } detail ? detail : null,
             });
             i = end;

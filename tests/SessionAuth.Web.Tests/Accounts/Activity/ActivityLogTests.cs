@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Tests.Infrastructure;
 using SessionAuth.Web.Tests.Pages;
@@ -64,6 +65,83 @@ public sealed class ActivityLogTests(RedisAppFixture fixture) : IClassFixture<Re
         Assert.Equal(24, entries[0].Count);
         Assert.False(entries[0].CountIsLowerBound);
         Assert.Equal(ActivityKind.SignedIn, entries[1].Kind);
+    }
+
+    [Fact]
+    public async Task LockoutsFromGuessingJoinTheFailureRunSoASignInOutlastsManyLockoutCycles()
+    {
+        var email = Emails.Unique("cycles");
+        using var owner = _app.CreateAppClient();
+        await owner.RegisterAndLoginAsync(email);
+        var userId = (await AccountsDb.UserAsync(_app, email)).Id;
+        // 30 lockout cycles after the sign-in: five wrong passwords, then the lockout they cause.
+        var start = DateTime.UtcNow.AddMinutes(1);
+        var rows = new List<ActivityEvent>();
+        for (var cycle = 0; cycle < 30; cycle++)
+        {
+            for (var guess = 0; guess < 5; guess++)
+            {
+                rows.Add(Event(userId, ActivityKind.SignInFailed, start.AddMinutes(15 * cycle).AddSeconds(guess), "203.0.113.7", "wrong password"));
+            }
+
+            rows.Add(Event(userId, ActivityKind.LockedOut, start.AddMinutes(15 * cycle).AddSeconds(5), "203.0.113.7", null));
+        }
+
+        await InsertAsync(rows);
+
+        var html = await SessionsPage.HtmlAsync(owner);
+
+        Assert.Equal(["SignInFailed", "SignedIn", "AccountCreated"], SessionsPage.ActivityKinds(html));
+        Assert.Contains("Sign-in failed 150 times in a row, locked 30 times", html, StringComparison.Ordinal);
+        var entries = await RecentAsync(userId);
+        Assert.Equal((150, 30, false), (entries[0].Count, entries[0].LockedOutCount, entries[0].CountIsLowerBound));
+        Assert.Equal((start, start.AddMinutes(15 * 29).AddSeconds(5)), (entries[0].FirstAt, entries[0].OccurredAt));
+    }
+
+    [Fact]
+    public async Task WhenMoreFailuresThanTheReadLimitFollowOtherEventsTheirRunSaysAtLeast()
+    {
+        var email = Emails.Unique("atleast");
+        using var owner = _app.CreateAppClient();
+        await owner.RegisterAndLoginAsync(email);
+        var userId = (await AccountsDb.UserAsync(_app, email)).Id;
+        var start = DateTime.UtcNow.AddMinutes(1);
+        var rows = new List<ActivityEvent> { Event(userId, ActivityKind.SessionRevoked, start, "203.0.113.9", "ended a session") };
+        for (var i = 1; i <= ActivityLog.FailureReadLimit + 50; i++)
+        {
+            rows.Add(Event(userId, ActivityKind.SignInFailed, start.AddSeconds(i), "198.51.100.23", "wrong password"));
+        }
+
+        await InsertAsync(rows);
+
+        var entries = await RecentAsync(userId);
+
+        Assert.Equal([ActivityKind.SignInFailed, ActivityKind.SessionRevoked, ActivityKind.SignedIn, ActivityKind.AccountCreated], entries.Select(e => e.Kind));
+        Assert.Equal(ActivityLog.FailureReadLimit, entries[0].Count);
+        Assert.True(entries[0].CountIsLowerBound);
+        Assert.All(entries.Skip(1), e => Assert.False(e.CountIsLowerBound));
+        var html = await SessionsPage.HtmlAsync(owner);
+        Assert.Contains($"Sign-in failed at least {ActivityLog.FailureReadLimit} times in a row", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARunListsAFewAddressesAndCountsTheRest()
+    {
+        var email = Emails.Unique("addresses");
+        using var owner = _app.CreateAppClient();
+        await owner.RegisterAndLoginAsync(email);
+        var userId = (await AccountsDb.UserAsync(_app, email)).Id;
+        var start = DateTime.UtcNow.AddMinutes(1);
+        await InsertAsync([.. Enumerable.Range(1, 12).Select(i =>
+            Event(userId, ActivityKind.SignInFailed, start.AddSeconds(i), $"192.0.2.{i}", "wrong password"))]);
+
+        var entries = await RecentAsync(userId);
+
+        Assert.Equal(["192.0.2.12", "192.0.2.11", "192.0.2.10", "192.0.2.9", "192.0.2.8"], entries[0].ClientIps);
+        Assert.Equal(7, entries[0].MoreClientIps);
+        var html = await SessionsPage.HtmlAsync(owner);
+        Assert.Contains("from 192.0.2.12, 192.0.2.11, 192.0.2.10, 192.0.2.9, 192.0.2.8 and 7 more", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("192.0.2.7", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,6 +255,24 @@ public sealed class ActivityLogTests(RedisAppFixture fixture) : IClassFixture<Re
         }
 
         Assert.Contains(messages, m => m.Contains("Activity:RetentionDays must be a whole number of days from 1 to 3650", StringComparison.Ordinal));
+    }
+
+    private static ActivityEvent Event(string userId, ActivityKind kind, DateTime at, string clientIp, string? detail) =>
+        new() { UserId = userId, Kind = kind, OccurredAt = at, ClientIp = clientIp, UserAgent = "curl 8", Detail = detail };
+
+    /// <summary>Writes rows with chosen times straight through the context (no waiting out real lockouts).</summary>
+    private async Task InsertAsync(IEnumerable<ActivityEvent> rows)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        db.ActivityEvents.AddRange(rows);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<IReadOnlyList<ActivityEntry>> RecentAsync(string userId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ActivityLog>().RecentAsync(userId);
     }
 
     private async Task<IReadOnlyList<ActivityEvent>> LatestAsync(string userId)
