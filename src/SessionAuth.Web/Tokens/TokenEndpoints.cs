@@ -44,7 +44,7 @@ internal static class TokenEndpoints
         IEnumerable<ITokenGrantObserver> observers,
         ILoggerFactory logging)
     {
-        // The login form's rule (CredentialInput): longer input is a 400, never a hash of a megabyte.
+        // The login form's rule (CredentialInput): longer or malformed input is a 400, never a hash (of a megabyte, or of a guess at no account).
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body?.Email))
         {
@@ -53,6 +53,10 @@ internal static class TokenEndpoints
         else if (CredentialInput.IsEmailTooLong(body.Email))
         {
             errors["email"] = [CredentialInput.EmailTooLong];
+        }
+        else if (CredentialInput.IsEmailMalformed(body.Email))
+        {
+            errors["email"] = [CredentialInput.EmailMalformed];
         }
 
         if (string.IsNullOrEmpty(body?.Password))
