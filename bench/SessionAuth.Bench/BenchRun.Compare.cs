@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SessionAuth.Bench.Hosting;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages;
 
 namespace SessionAuth.Bench;
