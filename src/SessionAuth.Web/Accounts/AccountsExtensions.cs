@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
@@ -10,6 +11,17 @@ namespace SessionAuth.Web.Accounts;
 internal static class AccountsExtensions
 {
     public const string ConnectionStringName = "Accounts";
+
+    /// <summary>
+    /// EF Core logs a failed connection, query or save at Error with the exception, before the app sees it. The app logs
+    /// each one once itself: the failure policy as a warning for an outage and as an error with its stack trace for a
+    /// bug, the code that handles one (a lost registration race, a session re-validation) its own event. EF's copies go to Debug.
+    /// </summary>
+    private static DbContextOptionsBuilder QuietErrors(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>
     /// ASP.NET Core Identity on EF Core (SQLite or PostgreSQL, Accounts:Provider): users, password
@@ -33,11 +45,11 @@ internal static class AccountsExtensions
         // Everything asks for AccountsDbContext; the provider's subclass carries its own migrations.
         if (provider == AccountsProvider.Postgres)
         {
-            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>(options => options.UseNpgsql(connectionString));
+            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>(options => QuietErrors(options.UseNpgsql(connectionString)));
         }
         else
         {
-            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>(options => options.UseSqlite(connectionString));
+            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>(options => QuietErrors(options.UseSqlite(connectionString)));
         }
 
         // Data Protection keys (antiforgery tokens, TempData) are long-lived secrets, not cache: every

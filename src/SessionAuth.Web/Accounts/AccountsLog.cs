@@ -37,4 +37,8 @@ internal static partial class AccountsLog
     [LoggerMessage(EventId = 1016, EventName = "PasswordHashUpgraded", Level = LogLevel.Information,
         Message = "The password hash of user {UserId} was upgraded to the configured strength")]
     public static partial void PasswordHashUpgraded(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 1017, EventName = "CredentialsNotMovedAfterHashUpgrade", Level = LogLevel.Warning,
+        Message = "After the password hash upgrade of user {UserId}, the other sessions and API grants could not be moved to the new security stamp; they end at their next check")]
+    public static partial void CredentialsNotMovedAfterHashUpgrade(ILogger logger, string userId, Exception exception);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
@@ -15,13 +17,19 @@ internal static class CredentialInput
 
     public const string EmailMissing = "Enter your email address.";
     public const string EmailTooLong = "An email address has at most 256 characters.";
+    public const string EmailMalformed = "Enter a valid email address.";
     public const string PasswordMissing = "Enter your password.";
     public const string PasswordTooLong = "A password has at most 128 characters.";
 
     /// <summary>The same words for unknown email, wrong password and locked account alike, on the form and from the API.</summary>
     public const string InvalidCredentials = "Invalid email or password.";
 
+    private static readonly EmailAddressAttribute EmailRule = new();
+
     public static bool IsEmailTooLong(string email) => email.Length > MaxEmailLength;
+
+    /// <summary>Not an email address by the rule of the forms' <see cref="EmailAddressAttribute"/> (one @, neither first nor last).</summary>
+    public static bool IsEmailMalformed(string email) => !EmailRule.IsValid(email);
 
     /// <summary>
     /// Longer than <see cref="MaxPasswordLength"/> characters, or than a hard cap in UTF-16 code units

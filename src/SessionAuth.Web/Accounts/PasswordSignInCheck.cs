@@ -1,6 +1,9 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Accounts;
 
@@ -16,6 +19,8 @@ public sealed class PasswordSignInCheck(
     SignInManager<ApplicationUser> signInManager,
     DecoyPasswordCheck decoy,
     EmailFingerprint fingerprint,
+    SessionRevocation sessions,
+    AccountsDbContext db,
     ActivityLog activity,
     SessionAuthMetrics metrics,
     ILogger<PasswordSignInCheck> logger)
@@ -40,6 +45,7 @@ public sealed class PasswordSignInCheck(
         }
 
         var hashBefore = user.PasswordHash;
+        var stampBefore = user.SecurityStamp;
         var result = await signInManager.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
@@ -58,8 +64,38 @@ public sealed class PasswordSignInCheck(
         if (!string.Equals(hashBefore, user.PasswordHash, StringComparison.Ordinal))
         {
             AccountsLog.PasswordHashUpgraded(logger, user.Id);
+            await KeepCredentialsAsync(user, stampBefore, cancellationToken);
         }
 
         return user;
+    }
+
+    /// <summary>
+    /// Identity's hash upgrade rotates the security stamp, which would end every other session and every API
+    /// grant of the user: nothing about the password changed, so they move to the new stamp as at a sign-out.
+    /// Only when the upgrade was stored (Identity ignores a failed save, and moving the credentials to a stamp
+    /// never stored would end them). Best effort: the sign-in itself has succeeded.
+    /// </summary>
+    private async Task KeepCredentialsAsync(ApplicationUser user, string? stampBefore, CancellationToken cancellationToken)
+    {
+        var stamp = user.SecurityStamp;
+        if (stampBefore is null || stamp is null || string.Equals(stampBefore, stamp, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            var stored = await db.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.SecurityStamp).SingleOrDefaultAsync(cancellationToken);
+            if (string.Equals(stored, stamp, StringComparison.Ordinal))
+            {
+                await sessions.MoveStampAsync(user.Id, stampBefore, stamp, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
+        {
+            // The other sessions and grants keep the replaced stamp and end at their next check: fail closed.
+            AccountsLog.CredentialsNotMovedAfterHashUpgrade(logger, user.Id, ex);
+        }
     }
 }

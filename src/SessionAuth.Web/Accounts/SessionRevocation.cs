@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
@@ -16,6 +17,7 @@ namespace SessionAuth.Web.Accounts;
 public sealed class SessionRevocation(
     ISessionStore store,
     UserManager<ApplicationUser> users,
+    AccountsDbContext db,
     SessionAuthMetrics metrics,
     IEnumerable<IUserCredentialRevoker> otherCredentials,
     ILogger<SessionRevocation> logger) : ISessionStampRotator
@@ -70,7 +72,7 @@ public sealed class SessionRevocation(
     }
 
     /// <summary>
-    /// The database first, then the sessions: a surviving session re-validated in between sees a new
+    /// The database first, then the grants and the sessions: a credential re-validated in between sees a new
     /// stamp on the user and an old one on itself, and reads its record again before ending it.
     /// Best effort once the sessions are ended: a failure is logged, never thrown, because what the
     /// caller asked for (ending them) has happened.
@@ -79,32 +81,39 @@ public sealed class SessionRevocation(
     {
         try
         {
-            for (var attempt = 0; attempt < StampAttempts; attempt++)
+            var user = await users.FindByIdAsync(userId);
+            for (var attempt = 1; user is not null; attempt++)
             {
-                var user = await users.FindByIdAsync(userId);
-                if (user is null)
+                var before = await users.GetSecurityStampAsync(user);
+                var result = await users.UpdateSecurityStampAsync(user);
+                if (result.Succeeded)
+                {
+                    // Only sessions and grants on the stamp just replaced: one whose sign-in read the user before a
+                    // password change (and landed after the revoke) must stay refused.
+                    await MoveStampAsync(userId, before, await users.GetSecurityStampAsync(user), cancellationToken);
+                    return;
+                }
+
+                if (attempt == StampAttempts || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+                {
+                    break;
+                }
+
+                // Another write to the user won (a wrong password counted, say). The refused update left this tracked
+                // user with a stamp never stored and the old concurrency stamp, which FindByIdAsync would hand back as
+                // it is: read the row again, so the retry starts from what is stored.
+                var entry = db.Entry(user);
+                await entry.ReloadAsync(cancellationToken);
+                if (entry.State == EntityState.Detached)
                 {
                     return; // Deleted meanwhile: every session dies at its next validation anyway.
                 }
-
-                // Fails on a concurrent update of the user (concurrency stamp): read again and retry.
-                var before = await users.GetSecurityStampAsync(user);
-                if ((await users.UpdateSecurityStampAsync(user)).Succeeded)
-                {
-                    var stamp = await users.GetSecurityStampAsync(user);
-                    // Only sessions and grants on the stamp just replaced: one whose sign-in read the user before a
-                    // password change (and landed after the revoke) must stay refused.
-                    await store.RestampAllByUserAsync(userId, before, stamp, cancellationToken);
-                    foreach (var credential in otherCredentials)
-                    {
-                        await credential.RestampAsync(userId, before, stamp, cancellationToken);
-                    }
-
-                    return;
-                }
             }
 
-            SessionLog.StampNotRotated(logger, userId, null);
+            if (user is not null)
+            {
+                SessionLog.StampNotRotated(logger, userId, null);
+            }
         }
         catch (Exception ex) when (ex is DbException or SessionStoreUnavailableException)
         {
@@ -113,5 +122,22 @@ public sealed class SessionRevocation(
             // at their next validation (fail closed: the user signs in again).
             SessionLog.StampNotRotated(logger, userId, ex);
         }
+    }
+
+    /// <summary>
+    /// The user's stamp has moved from <paramref name="replacedStamp"/> to <paramref name="newStamp"/> by a change that
+    /// leaves their credentials valid (a sign-out, a password hash upgraded at sign-in): the grants and sessions
+    /// carrying the replaced stamp take the new one; any other stays refused. Grants first: a refresh that sees the
+    /// moved stamp ends its grant after one more read, so that window is kept short. Unreachable Redis throws
+    /// <see cref="SessionStoreUnavailableException"/>.
+    /// </summary>
+    public async Task MoveStampAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken)
+    {
+        foreach (var credential in otherCredentials)
+        {
+            await credential.RestampAsync(userId, replacedStamp, newStamp, cancellationToken);
+        }
+
+        await store.RestampAllByUserAsync(userId, replacedStamp, newStamp, cancellationToken);
     }
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 using SessionAuth.Web.Infrastructure;
 using StackExchange.Redis;
 
@@ -15,6 +17,9 @@ internal enum FailureKind
 
     /// <summary>The session store (Redis) or the data the sign-in needs cannot be reached: fail closed.</summary>
     StoreUnavailable,
+
+    /// <summary>The accounts database cannot be reached (connection refused, timed out, file cannot be opened, busy): fail closed.</summary>
+    AccountsUnavailable,
 
     /// <summary>A bug or an outage nobody planned for: a 500, logged as an error with its stack trace.</summary>
     Unexpected,
@@ -52,6 +57,13 @@ internal static class FailurePolicy
         "Sign-in service unavailable", "The session store cannot be reached, so nobody can be signed in; nothing was changed. Try again in a few seconds.",
         StoreRetryAfterSeconds);
 
+    private static readonly Failure AccountsUnavailable = new(FailureKind.AccountsUnavailable, StatusCodes.Status503ServiceUnavailable,
+        "Accounts database unavailable", "The accounts database cannot be reached, so nobody can be signed in; nothing was changed. Try again in a few seconds.",
+        StoreRetryAfterSeconds);
+
+    // SQLite's primary result codes for a database another writer holds too long, or that cannot be read at all.
+    private static readonly int[] SqliteOutageCodes = [5 /* BUSY */, 6 /* LOCKED */, 10 /* IOERR */, 14 /* CANTOPEN */];
+
     private static readonly Failure Unexpected = new(FailureKind.Unexpected, StatusCodes.Status500InternalServerError, null, null, null);
 
     public static Failure Decide(Exception exception) => exception switch
@@ -61,8 +73,30 @@ internal static class FailurePolicy
         ServiceUnavailableException or RedisException or RedisTimeoutException => StoreUnavailable,
         // The framework's title for its status ("Bad Request", "Payload Too Large"); the message may quote the request, so it stays in the log.
         BadHttpRequestException bad => new Failure(FailureKind.BadRequest, bad.StatusCode, null, null, null),
+        _ when IsAccountsDatabaseOutage(exception) => AccountsUnavailable,
         _ => Unexpected,
     };
+
+    /// <summary>
+    /// Conservative: only a provider error that says the database could not be reached or served in time, found
+    /// as the exception itself or under EF Core's wrappers (DbUpdateException, RetryLimitExceededException, …).
+    /// PostgreSQL: what Npgsql calls transient (<see cref="DbException.IsTransient"/>: connection refused or broken,
+    /// timeout, server shutting down, too many connections). SQLite: busy, locked, I/O error, cannot open. Anything
+    /// else, a constraint violation or a missing table above all, is a bug: it stays a 500 with its stack trace.
+    /// </summary>
+    private static bool IsAccountsDatabaseOutage(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException database)
+            {
+                return database.IsTransient
+                    || (database is SqliteException sqlite && SqliteOutageCodes.Contains(sqlite.SqliteErrorCode));
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// A status some part of the app set without an exception (the session handler's challenge while
@@ -110,6 +144,9 @@ internal sealed class FailureExceptionHandler(
             case FailureKind.StoreUnavailable:
                 metrics.StoreUnavailableResponse();
                 HostingLog.StoreUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message);
+                break;
+            case FailureKind.AccountsUnavailable:
+                HostingLog.AccountsUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message);
                 break;
             case FailureKind.BadRequest:
                 HostingLog.BadRequest(logger, failure.Status, exception.Message);

@@ -14,4 +14,8 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 4003, EventName = "BadRequest", Level = LogLevel.Information,
         Message = "Answered {Status}: the request could not be read. {Reason}")]
     public static partial void BadRequest(ILogger logger, int status, string reason);
+
+    [LoggerMessage(EventId = 4004, EventName = "AccountsUnavailableResponse", Level = LogLevel.Warning,
+        Message = "Answered 503 to {Endpoint}, the accounts database being unreachable. {ErrorType}: {Reason}")]
+    public static partial void AccountsUnavailable(ILogger logger, string? endpoint, string errorType, string reason);
 }

@@ -70,6 +70,9 @@ public sealed class ErrorModel : PageModel
             503 when failure?.Kind == FailureKind.HashingBusy => ("Too many sign-ins at once",
                 "The server is checking many passwords right now and yours did not get its turn in time. "
                 + "Nothing was changed: try again in a few seconds."),
+            503 when failure?.Kind == FailureKind.AccountsUnavailable => ("Sign-in is temporarily unavailable",
+                "The accounts database cannot be reached right now, so nobody can be signed in. "
+                + "Nothing was changed: try again in a few seconds."),
             503 => ("Sign-in is temporarily unavailable",
                 "We cannot reach the session store right now, so nobody can be signed in. "
                 + "Nothing is lost: try again in a few seconds."),

@@ -25,6 +25,12 @@ public interface IRefreshGrantStore
     /// <summary>Whether the grant named in an access token (<c>sub</c>, <c>sid</c>) still lives: one Redis command.</summary>
     Task<bool> ExistsAsync(string userId, string grantId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The security stamp the user's grant carries now: null when the grant has ended or has none. Read again when a
+    /// refresh finds a stamp that differs from the user's, since a stamp rotation restamps the grants after the database.
+    /// </summary>
+    Task<string?> StampOfAsync(string userId, string grantId, CancellationToken cancellationToken = default);
+
     /// <summary>The user's live grants, newest first (for the device list on /Account/Sessions).</summary>
     Task<IReadOnlyList<GrantSummary>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
 

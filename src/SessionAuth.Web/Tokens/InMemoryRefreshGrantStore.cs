@@ -79,6 +79,14 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
         }
     }
 
+    public Task<string?> StampOfAsync(string userId, string grantId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Live(GrantHandle.Of(grantId), time.GetUtcNow()) is { } grant && grant.Facts.UserId == userId ? grant.SecurityStamp : null);
+        }
+    }
+
     public Task<IReadOnlyList<GrantSummary>> ListByUserAsync(string userId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -142,6 +142,13 @@ internal sealed class RedisRefreshGrantStore(
     public Task<bool> ExistsAsync(string userId, string grantId, CancellationToken cancellationToken = default) =>
         Guard(() => Db.KeyExistsAsync(GrantKey(UserHashTag.Of(userId), GrantHandle.Of(grantId))));
 
+    public Task<string?> StampOfAsync(string userId, string grantId, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var values = await Db.HashGetAsync(GrantKey(UserHashTag.Of(userId), GrantHandle.Of(grantId)), ["uid", "stamp"]);
+            return (string?)values[0] == userId ? Text(values[1]) : null;
+        });
+
     public Task<IReadOnlyList<GrantSummary>> ListByUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {

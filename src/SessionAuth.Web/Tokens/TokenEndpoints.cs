@@ -44,7 +44,7 @@ internal static class TokenEndpoints
         IEnumerable<ITokenGrantObserver> observers,
         ILoggerFactory logging)
     {
-        // The login form's rule (CredentialInput): longer input is a 400, never a hash of a megabyte.
+        // The login form's rule (CredentialInput): longer or malformed input is a 400, never a hash (of a megabyte, or of a guess at no account).
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body?.Email))
         {
@@ -53,6 +53,10 @@ internal static class TokenEndpoints
         else if (CredentialInput.IsEmailTooLong(body.Email))
         {
             errors["email"] = [CredentialInput.EmailTooLong];
+        }
+        else if (CredentialInput.IsEmailMalformed(body.Email))
+        {
+            errors["email"] = [CredentialInput.EmailMalformed];
         }
 
         if (string.IsNullOrEmpty(body?.Password))
@@ -135,7 +139,7 @@ internal static class TokenEndpoints
                 var user = await users.FindByIdAsync(result.UserId!);
                 var refusal = user is null ? "user deleted"
                     : locks.IsLockedByOperator(user) ? "locked by an operator"
-                    : result.SecurityStamp is null || !string.Equals(result.SecurityStamp, await users.GetSecurityStampAsync(user), StringComparison.Ordinal)
+                    : await StampMovedOnAsync(result, await users.GetSecurityStampAsync(user), grants, context.RequestAborted)
                         ? "security stamp changed"
                         : null;
                 if (user is null || refusal is not null)
@@ -182,6 +186,27 @@ internal static class TokenEndpoints
             TokenClaims.Find(user, TokenClaims.Email),
             TokenClaims.Find(user, TokenClaims.Name),
             user.FindAll(TokenClaims.Roles).Select(claim => claim.Value).ToArray()));
+    }
+
+    /// <summary>
+    /// Whether the grant's stamp differs from the user's. A stamp rotation that leaves grants valid (a sign-out on
+    /// the web) writes the database first and restamps the grants next: a refresh in between sees the new stamp on
+    /// the user and the old one on the grant, so the grant is read once more before it is ended (as the session
+    /// handler reads a session again). A grant stored without a stamp counts as moved on.
+    /// </summary>
+    private static async Task<bool> StampMovedOnAsync(RefreshResult result, string? userStamp, IRefreshGrantStore grants, CancellationToken cancellationToken)
+    {
+        if (result.SecurityStamp is null || userStamp is null)
+        {
+            return true;
+        }
+
+        if (string.Equals(result.SecurityStamp, userStamp, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return !string.Equals(await grants.StampOfAsync(result.UserId!, result.GrantId!, cancellationToken), userStamp, StringComparison.Ordinal);
     }
 
     private static TokenResponse Pair(AccessTokenIssuer issuer, string accessToken, RefreshToken refreshToken, HttpContext context)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Web.Tests.Accounts;
@@ -35,6 +36,10 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
         using var client = fixture.App.CreateAppClient();
         var email = Emails.Unique("upgrade");
         await client.RegisterAsync(email);
+        // Signed in elsewhere already, in a browser and an API client: the upgrade changes nothing for them.
+        using var other = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(email)).StatusCode);
+        var tokens = await TokenClient.ReadPairAsync(await fixture.App.CreateApiClient().RequestTokenAsync(email));
         var weak = new PasswordHasher<ApplicationUser>(Options.Create(new PasswordHasherOptions { IterationCount = 100_000 }));
         await WithUserAsync(email, async (users, user) =>
         {
@@ -48,6 +53,15 @@ public sealed class PasswordTests(RedisAppFixture fixture) : IClassFixture<Redis
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal(210_000, (int)DescribeHash(await StoredHashAsync(email)).Iterations);
         Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 1016);
+        // Identity's upgrade rotated the security stamp; the other session and the grant moved with it.
+        var userId = (await AccountsDb.UserAsync(fixture.App, email)).Id;
+        string? stamp = null;
+        await WithUserAsync(email, async (users, user) => stamp = await users.GetSecurityStampAsync(user));
+        var sessions = await fixture.App.Services.GetRequiredService<ISessionStore>().ListByUserAsync(userId);
+        Assert.Equal(2, sessions.Count);
+        Assert.All(sessions, session => Assert.Equal(stamp, session.Record.SecurityStamp));
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.App.CreateApiClient().RefreshAsync(tokens.RefreshToken)).StatusCode);
     }
 
     private const string Long128 =

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using SessionAuth.Web.Tests.Infrastructure;
 using SessionAuth.Web.Tests.Tokens;
@@ -77,6 +78,52 @@ public sealed class FailurePolicyTests
         Assert.Equal(refused.Count, busy.Count);
         Assert.All(busy, e => Assert.Equal((LogLevel.Warning, 4001, null), (e.Level, e.EventId.Id, e.Exception)));
         Assert.DoesNotContain(pair.App.Logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task SignInsWhileTheAccountsDatabaseCannotBeOpenedAre503sLoggedAsWarningsWithAnEventIdNotErrors()
+    {
+        await using var pair = await RedisAppPair.StartAsync();
+        var email = Emails.Unique("accounts-down");
+        using (var register = pair.App.CreateAppClient())
+        {
+            await register.RegisterAsync(email);
+        }
+
+        using var visitor = pair.App.CreateAppClient();
+        var token = await visitor.GetAntiforgeryTokenAsync("/Account/Login");
+        var api = pair.App.CreateApiClient();
+
+        // The database file replaced by a folder of the same name: SQLite cannot open it (a lost volume, a bad mount).
+        var path = pair.App.DatabasePath;
+        SqliteConnection.ClearAllPools();
+        File.Move(path, path + ".away");
+        Directory.CreateDirectory(path);
+        try
+        {
+            var page = await visitor.Http.PostAsync("/Account/Login", new FormUrlEncodedContent(
+                [new("Input.Email", email), new("Input.Password", AppClient.Password), new("__RequestVerificationToken", token)]));
+            var problem = await api.RequestTokenAsync(email);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), page.Headers.RetryAfter?.Delta);
+            var html = await AppClient.BodyAsync(page);
+            Assert.Contains("accounts database cannot be reached", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("SqliteException", html, StringComparison.Ordinal);
+            var body = await TokenClient.AssertProblemAsync(problem, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(TimeSpan.FromSeconds(5), problem.Headers.RetryAfter?.Delta);
+            Assert.Equal("Accounts database unavailable", body.GetProperty("title").GetString());
+            var outages = pair.App.Logs.Entries.Where(e => e.EventId.Name == "AccountsUnavailableResponse").ToList();
+            Assert.Equal(2, outages.Count);
+            Assert.All(outages, e => Assert.Equal((LogLevel.Warning, 4004, null), (e.Level, e.EventId.Id, e.Exception)));
+            Assert.DoesNotContain(pair.App.Logs.Entries, e => e.Level >= LogLevel.Error);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(path, recursive: true);
+            File.Move(path + ".away", path);
+        }
     }
 
     private static void AssertOutageLoggedAsWarning(TestLogSink logs)

@@ -267,6 +267,22 @@ public sealed class TokenApiTests(RedisAppFixture fixture) : IClassFixture<Redis
     }
 
     [Theory]
+    [InlineData("not-an-email")]
+    [InlineData("two@at@signs")]
+    [InlineData("trailing@")]
+    public async Task AMalformedEmailIsA400ProblemWithTheFormsWordsNotAHash(string email)
+    {
+        var failedBefore = App.Logs.Entries.Count(e => e.EventId.Name == "LoginFailed");
+
+        var response = await App.CreateApiClient().RequestTokenAsync(email);
+
+        var problem = await TokenClient.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("email").EnumerateArray()).GetString();
+        Assert.Equal("Enter a valid email address.", message); // the login form's words for the same input
+        Assert.Equal(failedBefore, App.Logs.Entries.Count(e => e.EventId.Name == "LoginFailed")); // never reached the credential check
+    }
+
+    [Theory]
     [InlineData("PUT", "/api/auth/token", "POST")]
     [InlineData("GET", "/api/auth/refresh", "POST")]
     [InlineData("DELETE", "/api/me", "GET, HEAD")]

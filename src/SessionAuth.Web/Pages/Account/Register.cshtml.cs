@@ -23,7 +23,7 @@ public sealed class RegisterModel(UserManager<ApplicationUser> users, ActivityLo
     {
         [Required(ErrorMessage = CredentialInput.EmailMissing)]
         [StringLength(CredentialInput.MaxEmailLength, ErrorMessage = CredentialInput.EmailTooLong)]
-        [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+        [EmailAddress(ErrorMessage = CredentialInput.EmailMalformed)]
         [Display(Name = "Email")]
         public string Email { get; set; } = "";
 
