@@ -19,9 +19,9 @@ public sealed class TimingParityTests
         await using var pair = await RedisAppPair.StartAsync();
         using var client = pair.App.CreateAppClient();
         // Wrong-password attempts spread over accounts that stay below the lockout threshold
-        // (3 trials x 21 attempts over 16 accounts: at most 4 failures each).
+        // (5 trials x 21 attempts over 28 accounts, each trial starting further on: at most 4 failures each).
         var guessed = new List<string>();
-        for (var i = 0; i < 16; i++)
+        for (var i = 0; i < 28; i++)
         {
             guessed.Add(Emails.Unique($"guessed{i}"));
             await client.RegisterAsync(guessed[^1]);
@@ -43,7 +43,7 @@ public sealed class TimingParityTests
         // A leak (no decoy work) is systematic: 100+ ms against a few ms, in every trial. Noise from
         // whatever else the 2-core machine runs is not, so a later trial may stand in for a noisy one.
         var trials = new List<string>();
-        for (var trial = 0; trial < 3; trial++)
+        for (var trial = 0; trial < 5; trial++)
         {
             var (spread, description) = await MeasureAsync(client, token, guessed.Skip(trial * Attempts % guessed.Count).Concat(guessed).ToList(), locked);
             trials.Add(description);
