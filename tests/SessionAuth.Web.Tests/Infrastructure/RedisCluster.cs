@@ -69,6 +69,15 @@ public class RedisCluster : IAsyncLifetime
         }
 
         await WaitUntilEveryNodeIsOkAsync();
+        // A replica answers cluster_state:ok before its first full sync is done (the master waits a few
+        // seconds for more replicas, then forks); a test that waits for a write to reach the replica
+        // must not also wait out that first sync.
+        foreach (var port in ReplicaPorts)
+        {
+            await WaitForAsync(async () => (await RedisCliAsync(port, "INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal),
+                $"The replica on port {port} did not finish its first sync", TimeSpan.FromSeconds(60));
+        }
+
         _connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true,connectTimeout=5000");
     }
 
@@ -244,9 +253,10 @@ public class RedisCluster : IAsyncLifetime
         }
     }
 
-    internal static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
+    internal static async Task WaitForAsync(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
         {
             if (await condition())
@@ -257,7 +267,7 @@ public class RedisCluster : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new InvalidOperationException($"{failure} within 20 s.");
+        throw new InvalidOperationException($"{failure} within {limit.TotalSeconds:0} s.");
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
