@@ -82,14 +82,7 @@ internal sealed partial class BenchRun
             var results = new Dictionary<string, WrkResult>();
             foreach (var target in order)
             {
-                var slot = target.Slot;
-                var (appCpu, redisCpu) = (slot.App.CpuTime, slot.Redis.CpuTime);
-                var result = await wrk.RunAsync(slot.App.BaseUrl + target.Path, slot.CookieFile, profile.Duration, cancellationToken);
-                result = result with
-                {
-                    AppCpuUs = (slot.App.CpuTime - appCpu).TotalMicroseconds / result.Requests,
-                    RedisCpuUs = (slot.Redis.CpuTime - redisCpu).TotalMicroseconds / result.Requests,
-                };
+                var result = await MeasureAsync(wrk, target, profile.Duration, cancellationToken);
                 results[target.Key] = result;
                 log.WriteLine(FormattableString.Invariant(
                     $"    {target.Key,-10} {result.RequestsPerSecond,9:N0} req/s  p99 {result.P99Ms,6:0.00} ms  CPU/request: app {result.AppCpuUs,5:0.0} µs, redis {result.RedisCpuUs,5:0.0} µs"));
@@ -162,5 +155,18 @@ internal sealed partial class BenchRun
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One wrk run on a target, with the CPU its server and redis-server spent per request meanwhile.</summary>
+    private static async Task<WrkResult> MeasureAsync(Wrk wrk, Target target, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var slot = target.Slot;
+        var (appCpu, redisCpu) = (slot.App.CpuTime, slot.Redis.CpuTime);
+        var result = await wrk.RunAsync(slot.App.BaseUrl + target.Path, slot.CookieFile, duration, cancellationToken, slot.Header);
+        return result with
+        {
+            AppCpuUs = (slot.App.CpuTime - appCpu).TotalMicroseconds / result.Requests,
+            RedisCpuUs = (slot.Redis.CpuTime - redisCpu).TotalMicroseconds / result.Requests,
+        };
     }
 }

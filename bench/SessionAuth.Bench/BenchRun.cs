@@ -213,14 +213,7 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             var results = new Dictionary<string, WrkResult>();
             foreach (var target in order)
             {
-                var slot = target.Slot;
-                var (appCpu, redisCpu) = (slot.App.CpuTime, slot.Redis.CpuTime);
-                var result = await wrk.RunAsync(slot.App.BaseUrl + target.Path, slot.CookieFile, profile.Duration, cancellationToken, slot.Header);
-                result = result with
-                {
-                    AppCpuUs = (slot.App.CpuTime - appCpu).TotalMicroseconds / result.Requests,
-                    RedisCpuUs = (slot.Redis.CpuTime - redisCpu).TotalMicroseconds / result.Requests,
-                };
+                var result = await MeasureAsync(wrk, target, profile.Duration, cancellationToken);
                 results[target.Key] = result;
                 log.WriteLine(FormattableString.Invariant(
                     $"    {target.Key,-22} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,6:0.00} ms  CPU/request: app {result.AppCpuUs,5:0.0} µs, redis {result.RedisCpuUs,5:0.0} µs"));

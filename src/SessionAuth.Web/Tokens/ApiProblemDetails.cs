@@ -21,8 +21,9 @@ internal static class ApiProblemDetails
             await next(context);
 
             var response = context.Response;
-            if (context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null
-                && response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+            // The status first: a page's 200 never looks at the endpoint's metadata.
+            if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType)
+                && context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null)
             {
                 await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
             }

@@ -27,8 +27,6 @@ public sealed record MeResponse(
 /// <summary>The handlers of /api (mapped by <see cref="TokensExtensions.MapTokenApi"/>).</summary>
 internal static class TokenEndpoints
 {
-    /// <summary>The same words as the login form, for unknown email, wrong password and locked account alike.</summary>
-    public const string InvalidCredentials = CredentialInput.InvalidCredentials;
     public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
 
     private const string LogCategory = "SessionAuth.Web.Tokens.TokenEndpoints";
@@ -78,7 +76,8 @@ internal static class TokenEndpoints
         var user = await credentials.CheckAsync(body!.Email!, body.Password!, context, context.RequestAborted);
         if (user is null)
         {
-            return Unauthorized(context, InvalidCredentials);
+            // The login form's words, for unknown email, wrong password and locked account alike.
+            return Unauthorized(context, CredentialInput.InvalidCredentials);
         }
 
         // The stamp as read with the user, before the password was checked (the user object holds it, no

@@ -80,7 +80,7 @@ public sealed class TimingParityTests
             [new("Input.Email", email), new("Input.Password", password), new("__RequestVerificationToken", token)]));
         await response.Content.ReadAsStringAsync();
         timer.Stop();
-        Assert.Contains(SessionAuth.Web.Pages.Account.LoginModel.InvalidCredentials, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(SessionAuth.Web.Accounts.CredentialInput.InvalidCredentials, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         return timer.Elapsed.TotalMilliseconds;
     }
 

@@ -119,7 +119,7 @@ public sealed class BadInputTests(RedisAppFixture fixture) : IClassFixture<Redis
     // The login page's message as HTML shows it (the apostrophe-free text needs no encoding).
     private static class LoginModelText
     {
-        public const string InvalidCredentials = SessionAuth.Web.Pages.Account.LoginModel.InvalidCredentials;
+        public const string InvalidCredentials = SessionAuth.Web.Accounts.CredentialInput.InvalidCredentials;
     }
 
     // Only the echoed email and the fresh antiforgery token may differ.

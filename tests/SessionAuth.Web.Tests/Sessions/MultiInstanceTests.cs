@@ -48,7 +48,7 @@ public sealed class MultiInstanceTests
         var response = await onSecond.Http.SendAsync(post);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode); // not 400: the token from the first instance is valid here
-        Assert.Contains(SessionAuth.Web.Pages.Account.LoginModel.InvalidCredentials, await AppClient.BodyAsync(response), StringComparison.Ordinal);
+        Assert.Contains(SessionAuth.Web.Accounts.CredentialInput.InvalidCredentials, await AppClient.BodyAsync(response), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -129,15 +129,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     public async Task ABrowserSignInAfterAKeepMeSignedInOneLeavesThePersistentSessionListedAndRevocableAfterTheBrowserOneEnds()
     {
         const string user = "user-keep-then-browser";
-        var store = NewStore(PersistentOptions());
-        var (persistent, persistentRecord) = PersistentSession(user);
-        var (browser, browserRecord) = NewSession(user);
-        // The browser session ends (absolute) well before the test's wait is over, the persistent one far later.
-        browserRecord = browserRecord with { AbsoluteExpiresAt = browserRecord.CreatedAt + IdleTimeout * 0.5 };
-        await store.CreateAsync(persistent, persistentRecord);
-        await store.CreateAsync(browser, browserRecord);
-
-        await LetIdleTimeoutPassAsync();
+        var (store, persistent, browser) = await KeepMeSignedInThenABrowserSignInAsync(user);
 
         Assert.Null(await store.GetAndTouchAsync(browser));
         Assert.Equal([persistent.Handle], (await store.ListByUserAsync(user)).Select(s => s.Handle).ToArray());
@@ -153,6 +145,20 @@ public abstract class SessionStoreContract : IAsyncLifetime
     public async Task ABrowserSignInAfterAKeepMeSignedInOneLeavesThePersistentSessionToSignOutEverywhereAndRestamping()
     {
         const string user = "user-keep-then-browser-all";
+        var (store, persistent, _) = await KeepMeSignedInThenABrowserSignInAsync(user);
+
+        Assert.Equal(1, await store.RestampAllByUserAsync(user, "STAMP", "NEW-STAMP"));
+        Assert.Equal(1, await store.RemoveAllByUserAsync(user));
+        Assert.Null(await store.GetAndTouchAsync(persistent));
+        Assert.Empty(await store.ListByUserAsync(user));
+    }
+
+    /// <summary>
+    /// A "Keep me signed in" session, then a browser session of the same user that ends (absolute) well
+    /// before the idle timeout the method then waits out; the persistent one lives far longer.
+    /// </summary>
+    private async Task<(ISessionStore Store, SessionId Persistent, SessionId Browser)> KeepMeSignedInThenABrowserSignInAsync(string user)
+    {
         var store = NewStore(PersistentOptions());
         var (persistent, persistentRecord) = PersistentSession(user);
         var (browser, browserRecord) = NewSession(user);
@@ -161,11 +167,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         await store.CreateAsync(browser, browserRecord);
 
         await LetIdleTimeoutPassAsync();
-
-        Assert.Equal(1, await store.RestampAllByUserAsync(user, "STAMP", "NEW-STAMP"));
-        Assert.Equal(1, await store.RemoveAllByUserAsync(user));
-        Assert.Null(await store.GetAndTouchAsync(persistent));
-        Assert.Empty(await store.ListByUserAsync(user));
+        return (store, persistent, browser);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class TokenApiTests(RedisAppFixture fixture) : IClassFixture<Redis
         foreach (var response in responses)
         {
             var problem = await TokenClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
-            Assert.Equal(TokenEndpoints.InvalidCredentials, problem.GetProperty("detail").GetString());
+            Assert.Equal(SessionAuth.Web.Accounts.CredentialInput.InvalidCredentials, problem.GetProperty("detail").GetString());
             Assert.NotNull(TokenClient.Challenge(response));
             // Everything but the request's own trace id.
             bodies.Add(string.Join("|", problem.EnumerateObject().Where(p => p.Name != "traceId").Select(p => $"{p.Name}={p.Value}")));

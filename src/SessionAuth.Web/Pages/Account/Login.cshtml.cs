@@ -16,8 +16,6 @@ public sealed class LoginModel(
     ActivityLog activity,
     ILogger<LoginModel> logger) : PageModel
 {
-    public const string InvalidCredentials = CredentialInput.InvalidCredentials;
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -106,7 +104,7 @@ public sealed class LoginModel(
 
     private PageResult InvalidCredentialsPage()
     {
-        ModelState.AddModelError(string.Empty, InvalidCredentials);
+        ModelState.AddModelError(string.Empty, CredentialInput.InvalidCredentials);
         return Page();
     }
 }
