@@ -39,35 +39,46 @@ internal static class RequestBodyLimit
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
         var serverLimit = app.ApplicationServices.GetRequiredService<IOptions<RequestBodyLimitOptions>>().Value.MaxRequestBytes;
-        return app.Use(async (context, next) =>
+        return app.Use((context, next) =>
         {
             // The error page re-executes the refused request: let it render.
-            if (context.Features.Get<IStatusCodeReExecuteFeature>() is null
-                && (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } metadata
+            if (context.Features.Get<IStatusCodeReExecuteFeature>() is not null
+                || (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } metadata
                     ? metadata.MaxRequestBodySize
-                    : serverLimit) is { } limit
-                && !await IsWithinAsync(context, limit))
+                    : serverLimit) is not { } limit)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                return;
+                return next(context);
             }
 
-            await next(context);
+            var request = context.Request;
+            if (request.ContentLength is { } length)
+            {
+                // Refused from the headers alone: not a byte of the body is read.
+                return length <= limit ? next(context) : Refuse(context);
+            }
+
+            var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+                ?? request.Headers.TransferEncoding.Count > 0;
+            // A request without a body (every page view) passes straight on: no state machine of its own.
+            return canHaveBody ? BufferThenContinueAsync(context, next, limit) : next(context);
         });
     }
 
-    private static async Task<bool> IsWithinAsync(HttpContext context, long limit)
+    private static Task Refuse(HttpContext context)
     {
-        var request = context.Request;
-        if (request.ContentLength is { } length)
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return Task.CompletedTask;
+    }
+
+    private static async Task BufferThenContinueAsync(HttpContext context, RequestDelegate next, long limit)
+    {
+        if (!await BufferWithinAsync(context.Request, limit))
         {
-            // Refused from the headers alone: not a byte of the body is read.
-            return length <= limit;
+            await Refuse(context);
+            return;
         }
 
-        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-            ?? request.Headers.TransferEncoding.Count > 0;
-        return !canHaveBody || await BufferWithinAsync(request, limit);
+        await next(context);
     }
 
     /// <summary>

@@ -27,7 +27,8 @@ internal static class SecurityHeaders
 
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        // Not async: it only sets headers and passes on, so it adds no state machine to the request.
+        app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -51,7 +52,7 @@ internal static class SecurityHeaders
 
                 return Task.CompletedTask;
             }, context);
-            await next(context);
+            return next(context);
         });
         return app;
     }

@@ -349,19 +349,20 @@ internal sealed class RedisSessionStore(
     }
 
     /// <summary>
-    /// The per-request key: <c>P:{T}:s:H</c>, hashed in place, so the string is the only allocation.
+    /// The per-request key: <c>P:{T}:s:H</c>, built in place, so the string is the only allocation (the
+    /// handle's hash is memoised per id, see <see cref="SessionHandle.Of"/>).
     /// </summary>
     private RedisKey SessionKey(SessionId id) =>
         string.Create(
             _options.KeyPrefix.Length + ":{".Length + SessionId.TagLength + "}:s:".Length + SessionHandle.Length,
-            (Prefix: _options.KeyPrefix, Id: id.Value),
+            (Prefix: _options.KeyPrefix, Id: id.Value, Handle: id.Handle.Value),
             static (destination, state) =>
             {
                 var at = Append(destination, 0, state.Prefix);
                 at = Append(destination, at, ":{");
                 at = Append(destination, at, state.Id.AsSpan(0, SessionId.TagLength));
                 at = Append(destination, at, "}:s:");
-                SessionHandle.Write(state.Id, destination[at..]);
+                Append(destination, at, state.Handle);
             });
 
     private RedisKey SessionKey(string tag, SessionHandle handle) => $"{_options.KeyPrefix}:{{{tag}}}:s:{handle.Value}";

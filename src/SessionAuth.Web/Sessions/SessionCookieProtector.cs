@@ -25,6 +25,14 @@ internal sealed class SessionCookieProtector(
     private KeySet? _keys;
     private long _lastRefresh = long.MinValue;
 
+    // Cookie values this instance has verified under the current key set, so a browser's next request
+    // costs a string comparison instead of an HMAC. Direct-mapped and fixed in size: a value that lands
+    // on a taken slot replaces it (never a growing table an attacker could fill), and a new key set
+    // starts an empty one. Only the exact value verified before hits, so a forged value still meets
+    // the HMAC; the hit hands back the same id instance, whose handle SessionHandle then memoises.
+    private const int VerifiedSlots = 4096;
+    private VerifiedCookie?[] _verified = new VerifiedCookie?[VerifiedSlots];
+
     /// <summary>Signs a new session's id. Sign-in (not the per-request path) checks the shared key first.</summary>
     public async ValueTask<string> ProtectAsync(SessionId id, CancellationToken cancellationToken = default)
     {
@@ -42,10 +50,23 @@ internal sealed class SessionCookieProtector(
         }
 
         // The per-request path: keys cached, nothing awaited, nothing allocated but the id.
-        return Volatile.Read(ref _keys) is { } keys && keys.Verifies(cookieValue)
-            ? ValueTask.FromResult<SessionId?>(id)
-            : UnprotectSlowAsync(cookieValue, id, cancellationToken);
+        var verified = Volatile.Read(ref _verified);
+        var slot = (cookieValue.GetHashCode() & int.MaxValue) % VerifiedSlots;
+        if (Volatile.Read(ref verified[slot]) is { } seen && string.Equals(seen.Value, cookieValue, StringComparison.Ordinal))
+        {
+            return ValueTask.FromResult<SessionId?>(seen.Id);
+        }
+
+        if (Volatile.Read(ref _keys) is { } keys && keys.Verifies(cookieValue))
+        {
+            Volatile.Write(ref verified[slot], new VerifiedCookie(cookieValue, id));
+            return ValueTask.FromResult<SessionId?>(id);
+        }
+
+        return UnprotectSlowAsync(cookieValue, id, cancellationToken);
     }
+
+    private sealed record VerifiedCookie(string Value, SessionId Id);
 
     /// <summary>
     /// A 32-byte key for <paramref name="purpose"/> (HKDF-SHA256 of the current signing key, info =
@@ -144,6 +165,7 @@ internal sealed class SessionCookieProtector(
             return Volatile.Read(ref _keys)!; // another request adopted (and logged) it first
         }
 
+        Volatile.Write(ref _verified, new VerifiedCookie?[VerifiedSlots]);
         SessionLog.CookieKeyChanged(logger, Fingerprint(keys.Current), Fingerprint(current), store.Name);
         return updated;
     }

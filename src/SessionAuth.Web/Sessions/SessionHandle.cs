@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -18,8 +19,27 @@ public readonly record struct SessionHandle
 
     public string Value { get; }
 
-    public static SessionHandle Of(SessionId id) =>
-        new(string.Create(Length, id.Value, static (destination, value) => Write(value, destination)));
+    public static SessionHandle Of(SessionId id)
+    {
+        // A browser's requests bring the same id instance back (the cookie check keeps verified values),
+        // so the hash of it is remembered by reference: one SHA-256 per session and instance, not per request.
+        var slot = (RuntimeHelpers.GetHashCode(id.Value) & int.MaxValue) % MemoSlots;
+        if (Volatile.Read(ref Memo[slot]) is { } known && ReferenceEquals(known.Id, id.Value))
+        {
+            return known.Handle;
+        }
+
+        var handle = new SessionHandle(string.Create(Length, id.Value, static (destination, value) => Write(value, destination)));
+        Volatile.Write(ref Memo[slot], new Memoised(id.Value, handle));
+        return handle;
+    }
+
+    private const int MemoSlots = 4096;
+
+    // Direct-mapped by the id string's identity: fixed in size, an entry replaced by any id that lands on its slot.
+    private static readonly Memoised?[] Memo = new Memoised?[MemoSlots];
+
+    private sealed record Memoised(string Id, SessionHandle Handle);
 
     /// <summary>Parses a handle a page sent back (e.g. "end this session"); false for anything else.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out SessionHandle handle)

@@ -54,12 +54,7 @@ public readonly record struct SessionId
     }
 
     /// <summary>A short, one-way fingerprint for logs: never log the id itself.</summary>
-    public string Fingerprint()
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.ASCII.GetBytes(Value), hash);
-        return Convert.ToHexStringLower(hash[..4]);
-    }
+    public string Fingerprint() => Handle.Fingerprint();
 
     public override string ToString() => Fingerprint();
 

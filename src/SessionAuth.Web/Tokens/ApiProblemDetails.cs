@@ -15,18 +15,23 @@ internal static class ApiProblemDetails
     public static IApplicationBuilder UseApiProblemDetails(this IApplicationBuilder app)
     {
         var problems = app.ApplicationServices.GetRequiredService<IProblemDetailsService>();
-        return app.Use(async (context, next) =>
-        {
-            // An exception goes on to the host's failure policy (FailureExceptionHandler), which answers with problem details too.
-            await next(context);
+        // After routing, so the endpoint is known before the request runs: a page passes straight on and
+        // carries no state machine of this middleware through its awaits.
+        return app.Use((context, next) =>
+            context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is null
+                ? next(context)
+                : RunWithProblemDetailsAsync(context, next, problems));
+    }
 
-            var response = context.Response;
-            // The status first: a page's 200 never looks at the endpoint's metadata.
-            if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType)
-                && context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null)
-            {
-                await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
-            }
-        });
+    private static async Task RunWithProblemDetailsAsync(HttpContext context, RequestDelegate next, IProblemDetailsService problems)
+    {
+        // An exception goes on to the host's failure policy (FailureExceptionHandler), which answers with problem details too.
+        await next(context);
+
+        var response = context.Response;
+        if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+        {
+            await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
+        }
     }
 }
