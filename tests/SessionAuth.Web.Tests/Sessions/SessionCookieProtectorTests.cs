@@ -120,4 +120,63 @@ public sealed class SessionCookieProtectorTests
     {
         Assert.Null(await Protector().UnprotectAsync(value));
     }
+    /// <summary>A key store whose key an operator (or a restored backup) can replace.</summary>
+    private sealed class ReplaceableKeyStore : ICookieKeyStore
+    {
+        public byte[]? Key { get; set; }
+
+        public string Name => "replaceable key store";
+
+        public Task<byte[]> GetOrAddCookieKeyAsync(byte[] candidate, CancellationToken cancellationToken = default) =>
+            Task.FromResult(Key ??= candidate);
+    }
+
+    [Fact]
+    public async Task AValueVerifiedBeforeItsKeyFellOutOfTheKeySetIsRefusedAfterwards()
+    {
+        var store = new ReplaceableKeyStore();
+        var protector = new SessionCookieProtector(store, Options.Create(new ServerSessionOptions()), NullLogger<SessionCookieProtector>.Instance);
+        var id = SessionId.New("user");
+        var value = await protector.ProtectAsync(id);
+        Assert.Equal(id, await protector.UnprotectAsync(value));
+
+        // Three adopted keys later the first one is no longer kept (signing a new session adopts the store's key).
+        foreach (var fill in new byte[] { 1, 2, 3 })
+        {
+            store.Key = Enumerable.Repeat(fill, 32).ToArray();
+            await protector.ProtectAsync(SessionId.New("other"));
+        }
+
+        Assert.Null(await protector.UnprotectAsync(value));
+        Assert.Null(await protector.UnprotectAsync(new string(value.ToCharArray())));
+    }
+
+    [Fact]
+    public async Task AVerifiedValueLendsNothingToAValueWithTheSameIdAndAnotherTag()
+    {
+        var protector = Protector(KeyA);
+        var id = SessionId.New("user");
+        var value = await protector.ProtectAsync(id);
+        Assert.Equal(id, await protector.UnprotectAsync(value));
+        var last = value[^1] == 'A' ? 'B' : 'A';
+
+        var forged = await protector.UnprotectAsync(value[..^1] + last);
+
+        Assert.Null(forged);
+        Assert.Equal(id, await protector.UnprotectAsync(new string(value.ToCharArray())));
+    }
+
+    [Fact]
+    public void AnIdsFingerprintIsTheFirstFourBytesOfItsSha256AndItsHandlesFingerprint()
+    {
+        var id = SessionId.New("user");
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(id.Value))[..4]);
+
+        var copy = SessionId.TryParse(new string(id.Value.ToCharArray()), out var parsed) ? parsed : default;
+
+        Assert.Equal(expected, id.Fingerprint());
+        Assert.Equal(expected, id.Handle.Fingerprint());
+        Assert.Equal(id.Handle, copy.Handle);
+        Assert.NotEqual(id.Handle, SessionId.New("user").Handle);
+    }
 }
