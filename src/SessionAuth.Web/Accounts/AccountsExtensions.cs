@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
@@ -45,11 +46,13 @@ internal static class AccountsExtensions
         // Everything asks for AccountsDbContext; the provider's subclass carries its own migrations.
         if (provider == AccountsProvider.Postgres)
         {
-            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>(options => QuietErrors(options.UseNpgsql(connectionString)));
+            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>((services, options) =>
+                QuietErrors(options.UseNpgsql(connectionString)).AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         }
         else
         {
-            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>(options => QuietErrors(options.UseSqlite(connectionString)));
+            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>((services, options) =>
+                QuietErrors(options.UseSqlite(connectionString)).AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         }
 
         // Data Protection keys (antiforgery tokens, TempData) are long-lived secrets, not cache: every
@@ -78,8 +81,8 @@ internal static class AccountsExtensions
         // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
         builder.Services.AddScoped<SessionRevocation>();
         builder.Services.AddScoped<ISessionStampRotator>(services => services.GetRequiredService<SessionRevocation>());
-        // Keyed with a key derived from the session cookie key (IKeyDerivation, registered by AddServerSessions).
-        builder.Services.AddSingleton<EmailFingerprint>();
+        // The mail outbox lives in this database, so a change and the mail it causes commit together.
+        builder.AddEmail<AccountsDbContext>();
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.
@@ -107,9 +110,9 @@ internal static class AccountsExtensions
     }
 
     /// <summary>
-    /// Applies the provider's committed migrations at start-up. EF Core's migration lock (SQLite: a
-    /// row in __EFMigrationsLock; PostgreSQL: a table lock held by the migrating transaction) lets
-    /// several instances start at once. It is taken only when something is pending, so a SQLite
+    /// Applies the provider's committed migrations at start-up. A migration lock (SQLite: EF Core's
+    /// row in __EFMigrationsLock; PostgreSQL: an advisory lock around the whole run) lets several
+    /// instances start at once. It is taken only when something is pending, so a SQLite
     /// lock row left by a process killed mid-migration cannot stall every later start.
     /// </summary>
     public static async Task MigrateAccountsDatabaseAsync(this WebApplication app)
@@ -130,7 +133,14 @@ internal static class AccountsExtensions
             }
 
             AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
-            await db.Database.MigrateAsync();
+            if (db.Database.IsNpgsql())
+            {
+                await MigrateUnderAdvisoryLockAsync(db);
+            }
+            else
+            {
+                await db.Database.MigrateAsync();
+            }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
@@ -138,6 +148,34 @@ internal static class AccountsExtensions
             // us: the setting names a database the app cannot use. Npgsql's messages hold no password.
             throw new InvalidSettingException(
                 $"ConnectionStrings:{ConnectionStringName} names a database the app cannot open or migrate ({ex.Message.Trim()}).");
+        }
+    }
+
+    /// <summary>
+    /// EF Core's PostgreSQL lock is a table lock that each migration's transaction drops at its commit: with two
+    /// or more pending migrations, three instances starting at once were seen applying the same one twice
+    /// (42P07, relation already exists). A session advisory lock held across the whole run serialises them; the
+    /// next instance then finds nothing pending. It ends with the session if the process dies.
+    /// </summary>
+    private static async Task MigrateUnderAdvisoryLockAsync(AccountsDbContext db)
+    {
+        const long migrationLock = 0x5E55_10A7_0001;
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({migrationLock})");
+            try
+            {
+                await db.Database.MigrateAsync();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({migrationLock})");
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

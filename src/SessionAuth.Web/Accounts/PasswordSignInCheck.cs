@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
