@@ -121,5 +121,5 @@ public sealed class OperatorActions(
     private Task RecordAsync(string userId, ActivityKind kind, string? detail) =>
         activity.RecordAsync(userId, kind, clientIp: null, userAgent: null, detail);
 
-    private static string Ended(int count) => count == 1 ? "1 session or API grant ended" : $"{count} sessions and API grants ended";
+    private static string Ended(int count) => count == 1 ? "1 session or API client ended" : $"{count} sessions and API clients ended";
 }

@@ -188,7 +188,7 @@ public sealed class AdminConsoleTests
         var own = await SessionsPage.HtmlAsync(again);
         Assert.Contains("SignedOutEverywhereByAdministrator", SessionsPage.ActivityKinds(own));
         Assert.Contains("Signed out everywhere by an administrator", own, StringComparison.Ordinal);
-        Assert.Contains("3 sessions and API grants ended", own, StringComparison.Ordinal);
+        Assert.Contains("3 sessions and API clients ended", own, StringComparison.Ordinal);
         var logged = Assert.Single(a.Logs.Entries, e => e.EventId.Id == EndedEvent);
         Assert.Contains(operatorId, logged.Message, StringComparison.Ordinal);
         Assert.Contains(victimId, logged.Message, StringComparison.Ordinal);
