@@ -51,6 +51,35 @@ internal sealed class AppServices : IAsyncDisposable
         Check(await users.AddToRolesAsync(user, names), $"adding {count} roles to {email}");
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> accounts named <c>{prefix}00000@bench.example</c> onward straight into the
+    /// accounts database, in batches, without password hashes (nobody signs in as them: they fill a list).
+    /// </summary>
+    public async Task AddUsersAsync(string prefix, int count, CancellationToken cancellationToken)
+    {
+        const int batch = 1_000;
+        for (var start = 0; start < count; start += batch)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var normalizer = scope.ServiceProvider.GetRequiredService<ILookupNormalizer>();
+            db.Users.AddRange(Enumerable.Range(start, Math.Min(batch, count - start)).Select(i =>
+            {
+                var email = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:00000}@bench.example");
+                return new ApplicationUser
+                {
+                    UserName = email,
+                    NormalizedUserName = normalizer.NormalizeName(email),
+                    Email = email,
+                    NormalizedEmail = normalizer.NormalizeEmail(email),
+                    SecurityStamp = Guid.NewGuid().ToString("N"),
+                    LockoutEnabled = true,
+                };
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Median milliseconds of one VerifyHashedPassword with the app's hasher and options.</summary>
     public (double MedianMs, string Description) TimePasswordCheck(string password, int samples)
     {

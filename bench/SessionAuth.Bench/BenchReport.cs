@@ -63,6 +63,11 @@ internal sealed class BenchReport(BenchProfile profile)
 
     public double ListMany { get; set; }
 
+    /// <summary>GET /Admin/Users (page 1 and a search) with <see cref="AdminUsers"/> accounts; the user page with <see cref="RevokeManyCount"/> sessions.</summary>
+    public AdminTimes? Admin { get; set; }
+
+    public int AdminUsers { get; set; }
+
     public double PasswordCheck { get; set; }
 
     public string HashDescription { get; set; } = "";
@@ -144,6 +149,15 @@ internal sealed class BenchReport(BenchProfile profile)
                 Invariant($"{RevokeOne:0.00} ms / {RevokeMany:0.00} ms"), "—", null),
             new(Invariant($"Sessions page, GET /Account/Sessions signed in (listing, last active, ends at, activity, rendered rows): {ListTimer.Few} / {RevokeManyCount:N0} sessions of the user, median of {profile.RevokeRepeats}"),
                 Invariant($"{ListFew:0.00} ms / {ListMany:0.00} ms"), "—", null),
+            .. Admin is { } admin
+                ? new Check[]
+                {
+                    new(Invariant($"Operators' list, GET /Admin/Users with {AdminUsers:N0} accounts (one query, one Redis pipeline): first page of 50 / a search ?q=, median of {profile.RevokeRepeats}"),
+                        Invariant($"{admin.ListMs:0.00} ms / {admin.SearchMs:0.00} ms"), "—", null),
+                    new(Invariant($"Operators' user page, GET /Admin/User/<id> of a user with {RevokeManyCount:N0} sessions (device list and activity), median of {profile.RevokeRepeats}"),
+                        Invariant($"{admin.UserPageMs:0.00} ms"), "—", null),
+                }
+                : [],
             new(Invariant($"One password check, {HashDescription}, median of {profile.PasswordSamples}"), Invariant($"{PasswordCheck:0.0} ms"), "—", null),
             new(Invariant($"Sign-ins per second through the form (GET + POST, {LoginConcurrency} at a time, server session)"),
                 Invariant($"{LoginsPerSecond:0.0} /s"), "—", null),

@@ -85,6 +85,8 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         ["Tokens:AccessTokenLifetime"] = "01:00:00",
         ["Tokens:CheckRevocation"] = "false",
         ["Hosting:InstanceName"] = $"bench-{instance}",
+        // The operators' console is measured too (AdminTimer).
+        ["Admin:Emails:0"] = AdminTimer.OperatorEmail,
         ["Logging:LogLevel:Default"] = "Warning",
         // Production refuses to start without a token signing key.
         ["Tokens:SigningKey"] = TokenSigningKey,
@@ -260,6 +262,10 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
 
         Step($"GET {AppRoutes.Sessions} signed in as a user with {ListTimer.Few} and {profile.RevokeMany:N0} sessions");
         (report.ListFew, report.ListMany) = await ListTimer.MeasureAsync(() => NewBrowser(server), servicesMain, _password, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
+
+        Step($"GET {AppRoutes.AdminUsers} with {profile.AdminUsers:N0} accounts, and the user page of one with {profile.RevokeMany:N0} sessions");
+        report.Admin = await AdminTimer.MeasureAsync(() => NewBrowser(server), servicesMain, _password, profile.AdminUsers, profile.RevokeMany, profile.RevokeRepeats, cancellationToken);
+        report.AdminUsers = profile.AdminUsers;
 
         Step("Timing the password check and sign-ins through the form");
         (report.PasswordCheck, report.HashDescription) = servicesMain.TimePasswordCheck(_password, profile.PasswordSamples);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Admin;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
 using SessionAuth.Web.Sessions;
@@ -14,6 +15,7 @@ try
     builder.AddActivityLog();
     builder.AddServerSessions();
     builder.AddTokens();
+    builder.AddAdminConsole();
     builder.AddSessionAuthPages();
 
     var app = builder.Build();
@@ -40,6 +42,7 @@ try
     // Last before serving: the pipeline above reads settings too, and a bad one must stop the app
     // before it touches the database.
     await app.MigrateAccountsDatabaseAsync();
+    await app.ApplyOperatorRoleAsync();
     await app.RunAsync();
     return 0;
 }

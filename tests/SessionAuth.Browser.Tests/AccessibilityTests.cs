@@ -25,6 +25,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         {
             // Several sign-ins and token calls in a minute from one address.
             ["AccountEndpoints:PermitLimit"] = "1000",
+            // This account is an operator: the console's pages are checked too.
+            ["Admin:Emails:0"] = email,
         });
         app.Start();
         // axe is injected as a script tag, which the pages' Content-Security-Policy would refuse.
@@ -37,10 +39,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         });
         var page = await context.NewPageAsync();
         var findings = new List<string>();
-        async Task CheckAsync(string name)
+        async Task CheckAsync(string name, IPage? on = null)
         {
-            await Screenshots.SaveAsync(page, $"axe-{name}-{width}");
-            findings.AddRange((await Axe.SeriousViolationsAsync(page)).Select(v => $"{name} at {width} px: {v}"));
+            await Screenshots.SaveAsync(on ?? page, $"axe-{name}-{width}");
+            findings.AddRange((await Axe.SeriousViolationsAsync(on ?? page)).Select(v => $"{name} at {width} px: {v}"));
         }
 
         // Signed out.
@@ -103,6 +105,41 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await CheckAsync("token-demo-revoked");
         Assert.Equal(404, (await page.GotoAsync("/no-such-page"))!.Status);
         await CheckAsync("error-404-signed-in");
+
+        // The operators' console, with a second account signed in elsewhere (and refused the console: 403).
+        await using var otherContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            IgnoreHTTPSErrors = true,
+            BypassCSP = true,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var other = await otherContext.NewPageAsync();
+        var otherEmail = $"axo-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await PageSteps.RegisterAsync(other, otherEmail);
+        await PageSteps.SignInAsync(other, otherEmail);
+        Assert.Equal(403, (await other.GotoAsync("/Admin/Users"))!.Status);
+        await CheckAsync("admin-403", other);
+        await page.GotoAsync("/Admin/Users");
+        await Expect(page.Locator("[data-testid=user-row]")).ToHaveCountAsync(2);
+        await CheckAsync("admin-users");
+        await page.GetByLabel("Email contains").FillAsync("no-such-account");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByTestId("admin-no-users")).ToBeVisibleAsync();
+        await CheckAsync("admin-users-none");
+        Assert.Equal(400, (await page.GotoAsync("/Admin/Users?p=0"))!.Status);
+        await CheckAsync("admin-users-bad-page");
+        await page.GotoAsync("/Admin/Users?q=" + Uri.EscapeDataString(otherEmail));
+        await page.GetByRole(AriaRole.Link, new() { Name = otherEmail }).ClickAsync();
+        await Expect(page.Locator("[data-testid=session-row]")).ToHaveCountAsync(1);
+        await CheckAsync("admin-user");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lock account", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("admin-confirmation")).ToBeVisibleAsync();
+        await CheckAsync("admin-user-locked");
+        await page.GotoAsync("/Admin/Users");
+        await page.GetByRole(AriaRole.Link, new() { Name = email }).ClickAsync();
+        await Expect(page.GetByTestId("admin-lock-self")).ToBeVisibleAsync();
+        await CheckAsync("admin-user-self");
 
         Assert.True(findings.Count == 0,
             $"axe-core found {findings.Count} serious or critical violation(s):{Environment.NewLine}{string.Join(Environment.NewLine, findings)}");

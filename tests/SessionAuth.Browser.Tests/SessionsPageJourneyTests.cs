@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SessionAuth.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
+using static SessionAuth.Browser.Tests.Infrastructure.PageSteps;
 
 namespace SessionAuth.Browser.Tests;
 
@@ -97,25 +98,4 @@ public sealed class SessionsPageJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("[data-testid=account-deleted]")).ToContainTextAsync("Your account is deleted.");
         await Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveCountAsync(0);
     }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
-    }
-
-    private static async Task AssertNoHorizontalScrollAsync(IPage page)
-    {
-        var widths = await page.EvaluateAsync<int[]>(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1],
-            $"{new Uri(page.Url).AbsolutePath} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
-    }
-
-    private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
-
-    private static Regex PathIs(string path) => new($"^https://[^/]+{Regex.Escape(path)}(\\?.*)?$");
 }

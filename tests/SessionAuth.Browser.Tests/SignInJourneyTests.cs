@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SessionAuth.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
+using static SessionAuth.Browser.Tests.Infrastructure.PageSteps;
 
 namespace SessionAuth.Browser.Tests;
 
@@ -99,19 +100,6 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("[data-testid=dashboard-email]")).ToHaveTextAsync(email);
         await Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("Signed in as");
     }
-
-    private static async Task AssertNoHorizontalScrollAsync(IPage page)
-    {
-        var widths = await page.EvaluateAsync<int[]>(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1],
-            $"{new Uri(page.Url).AbsolutePath} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
-    }
-
-    private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
-
-    /// <summary>Matches a page URL by its path, whatever the port and query string.</summary>
-    private static Regex PathIs(string path) => new($"^https://[^/]+{Regex.Escape(path)}(\\?.*)?$");
 
     private static string? QueryValue(string url, string name) =>
         System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)[name];

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SessionAuth.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
+using static SessionAuth.Browser.Tests.Infrastructure.PageSteps;
 
 namespace SessionAuth.Browser.Tests;
 
@@ -198,22 +199,5 @@ public sealed class TokenDemoTests(BrowserFixture fixture)
         return tokens;
     }
 
-    private static async Task RegisterAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
-    }
-
     private static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = "Bearer " + token };
-
-    private static async Task AssertNoHorizontalScrollAsync(IPage page)
-    {
-        var widths = await page.EvaluateAsync<int[]>(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1], $"/TokenDemo scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
-    }
 }

@@ -20,6 +20,15 @@ public sealed class AccountLocks(UserManager<ApplicationUser> users, IOptions<Id
     public bool IsLockedByOperator(ApplicationUser user) =>
         IsOperatorLock(user.LockoutEnabled, user.LockoutEnd, DateTimeOffset.UtcNow, identity.Value.Lockout.DefaultLockoutTimeSpan);
 
+    /// <summary>Which lock, if any, holds an account with these lockout fields now (for a list of users read without tracking).</summary>
+    public AccountLockState StateOf(bool lockoutEnabled, DateTimeOffset? lockoutEnd)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return IsOperatorLock(lockoutEnabled, lockoutEnd, now, identity.Value.Lockout.DefaultLockoutTimeSpan) ? AccountLockState.LockedByOperator
+            : lockoutEnabled && lockoutEnd > now ? AccountLockState.LockedOut
+            : AccountLockState.None;
+    }
+
     // Identity writes LockoutEnd from the system clock (DateTimeOffset.UtcNow), so it is read against the same one.
     internal static bool IsOperatorLock(bool lockoutEnabled, DateTimeOffset? lockoutEnd, DateTimeOffset now, TimeSpan guessingLockout) =>
         lockoutEnabled && lockoutEnd is { } end && end > now + guessingLockout + ClockSlack;
@@ -58,4 +67,15 @@ public sealed class AccountLocks(UserManager<ApplicationUser> users, IOptions<Id
 
         return await users.ResetAccessFailedCountAsync(user);
     }
+}
+
+public enum AccountLockState
+{
+    None,
+
+    /// <summary>Wrong guesses: new sign-ins refused until the lockout ends by itself; sessions untouched.</summary>
+    LockedOut,
+
+    /// <summary>An operator's lock: sign-in refused and every session and grant ended, until an operator lifts it.</summary>
+    LockedByOperator,
 }

@@ -3,8 +3,11 @@ using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Accounts;
 
-/// <summary>The session scheme's view of a user: exists, locked by an operator (<see cref="AccountLocks"/>), security stamp.</summary>
-internal sealed class AccountSessionUserValidator(UserManager<ApplicationUser> users, AccountLocks locks) : ISessionUserValidator
+/// <summary>
+/// The session scheme's view of a user: exists, locked by an operator (<see cref="AccountLocks"/>), security stamp,
+/// and roles (<see cref="OperatorRole"/>: the operators' role follows Admin:Emails at each validation).
+/// </summary>
+internal sealed class AccountSessionUserValidator(UserManager<ApplicationUser> users, AccountLocks locks, OperatorRole roles) : ISessionUserValidator
 {
     public async Task<SessionUserState?> GetStateAsync(string userId, CancellationToken cancellationToken)
     {
@@ -15,6 +18,6 @@ internal sealed class AccountSessionUserValidator(UserManager<ApplicationUser> u
         }
 
         // Not a lockout from wrong guesses: that only blocks new sign-ins (see AccountLocks).
-        return new SessionUserState(await users.GetSecurityStampAsync(user), locks.IsLockedByOperator(user));
+        return new SessionUserState(await users.GetSecurityStampAsync(user), locks.IsLockedByOperator(user), await roles.RolesOfAsync(user));
     }
 }

@@ -76,6 +76,9 @@ internal static class AccountsExtensions
         builder.Services.AddSingleton<DecoyPasswordCheck>();
         builder.Services.AddScoped<PasswordSignInCheck>();
         builder.Services.AddScoped<AccountLocks>();
+        // Admin:Emails decides who holds the operators' role (OperatorRole), at start-up, sign-in and re-validation.
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<OperatorRole>();
         // The session scheme asks the accounts database about a session's user, and sign-out rotates the stamp.
         builder.Services.AddScoped<ISessionUserValidator, AccountSessionUserValidator>();
         // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
@@ -100,6 +103,8 @@ internal static class AccountsExtensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddRoles<IdentityRole>()
+            // After AddRoles, which registers its own factory: roles come from OperatorRole.
+            .AddClaimsPrincipalFactory<AccountClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddPasswordValidator<PasswordPolicyValidator>()
             .AddErrorDescriber<AccountErrorDescriber>()
@@ -178,6 +183,10 @@ internal static class AccountsExtensions
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>After the migrations, before serving: the operators' role follows Admin:Emails (<see cref="OperatorRole"/>).</summary>
+    public static Task ApplyOperatorRoleAsync(this WebApplication app) =>
+        OperatorRole.ApplyAtStartAsync(app.Services, app.Logger);
 
     private static AccountsProvider ReadProvider(ConfigurationManager configuration)
     {

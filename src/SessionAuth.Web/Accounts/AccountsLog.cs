@@ -43,4 +43,12 @@ internal static partial class AccountsLog
     [LoggerMessage(EventId = 1017, EventName = "CredentialsNotMovedAfterHashUpgrade", Level = LogLevel.Warning,
         Message = "After the password hash upgrade of user {UserId}, the other sessions and API grants could not be moved to the new security stamp; they end at their next check")]
     public static partial void CredentialsNotMovedAfterHashUpgrade(ILogger logger, string userId, Exception exception);
+
+    [LoggerMessage(EventId = 1018, EventName = "OperatorRoleApplied", Level = LogLevel.Information,
+        Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) exist, {Given} given the role, {Taken} had it taken away")]
+    public static partial void OperatorRoleApplied(ILogger logger, int listed, int given, int taken);
+
+    [LoggerMessage(EventId = 1019, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
+        Message = "The Admin role of user {UserId} could not be brought in line with Admin:Emails in the accounts database ({Reason}); the session's roles follow the list anyway")]
+    public static partial void OperatorRoleNotStored(ILogger logger, string userId, string reason, Exception? exception);
 }

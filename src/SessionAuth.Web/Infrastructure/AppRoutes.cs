@@ -20,6 +20,16 @@ public static class AppRoutes
     public const string DeleteAccount = "/Account/Delete";
     public const string TokenDemo = "/TokenDemo";
 
+    /// <summary>The operators' console: every page in this folder needs the operators' role.</summary>
+    public const string AdminFolder = "/Admin";
+    public const string AdminIndex = "/Admin/Index";
+    public const string AdminUsers = "/Admin/Users";
+
+    /// <summary>One user's page; its address carries the user id (<see cref="AdminUserPath"/>).</summary>
+    public const string AdminUser = "/Admin/User";
+
+    public static string AdminUserPath(string userId) => $"{AdminUser}/{Uri.EscapeDataString(userId)}";
+
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
     public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount];
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Admin;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
@@ -20,6 +21,8 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Logout)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
+            // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.
+            .AuthorizeFolder(AppRoutes.AdminFolder, AdminExtensions.Policy)
             // A method a page has no handler for is 405, not a run of the page without its model.
             .ConfigureFilter(new AllowedMethodsFilter()));
 
@@ -39,6 +42,7 @@ internal static class PagesExtensions
         // Signed-in forms carry the session's own CSRF token; the anonymous ones keep the framework's.
         builder.Services.AddSessionAntiforgery();
         builder.Services.AddSingleton<AssetUrls>();
+        builder.Services.AddScoped<DeviceList>();
         return builder;
     }
 }

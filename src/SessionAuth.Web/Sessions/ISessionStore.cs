@@ -34,6 +34,12 @@ public interface ISessionStore
     /// <summary>The user's live sessions, newest first, without sliding their expiry.</summary>
     Task<IReadOnlyList<StoredSession>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many live sessions each user has, in the order given: one round trip for the lot (the operators'
+    /// user list), whatever their number, without reading a record or sliding an expiry.
+    /// </summary>
+    Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default);
+
     /// <summary>Ends every session of the user except <paramref name="except"/>; returns how many ended.</summary>
     Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default);
 

@@ -14,7 +14,8 @@ public interface ISessionUserValidator
 
 /// <param name="SecurityStamp">The stamp a valid session of this user carries.</param>
 /// <param name="LockedByOperator">An operator's lock (not a lockout from wrong guesses): every session of the user ends.</param>
-public readonly record struct SessionUserState(string? SecurityStamp, bool LockedByOperator);
+/// <param name="Roles">The user's roles now, written into the session record; null keeps the record's.</param>
+public readonly record struct SessionUserState(string? SecurityStamp, bool LockedByOperator, IReadOnlyList<string>? Roles = null);
 
 /// <summary>
 /// Makes a session's end durable against a lost delete: rotates the user's security stamp and

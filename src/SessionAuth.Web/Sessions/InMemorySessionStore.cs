@@ -115,6 +115,18 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
         }
     }
 
+    public Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            IReadOnlyList<int> counts = userIds
+                .Select(userId => _byUser.TryGetValue(userId, out var handles) ? handles.Count(handle => !_sessions[handle].IsExpired(now)) : 0)
+                .ToList();
+            return Task.FromResult(counts);
+        }
+    }
+
     public Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default)
     {
         var kept = except?.Handle;

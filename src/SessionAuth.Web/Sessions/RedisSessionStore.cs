@@ -266,6 +266,10 @@ internal sealed class RedisSessionStore(
             return live.OrderByDescending(s => s.Record.CreatedAt).ToList();
         });
 
+    public Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default) =>
+        Guard(() => RedisIndex.CountLiveMembersAsync(Db,
+            [.. userIds.Select(userId => (UserKey(UserHashTag.Of(userId), userId), SessionKeyPrefix(UserHashTag.Of(userId))))]));
+
     public Task<int> RemoveAllByUserAsync(string userId, SessionId? except = null, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {

@@ -153,7 +153,7 @@ internal sealed class ServerSessionHandler(
     /// Checks the session against the user store (<see cref="ISessionUserValidator"/>, resolved here and not in
     /// the constructor, so requests between validations build none of it): the user still exists, is not locked by an operator and
     /// has the security stamp the session carries. A failed check ends the session; a passed one writes
-    /// the validation time back (one SET … KEEPTTL XX). On a stamp mismatch the record is read once more
+    /// the validation time and the user's current roles back (one SET … KEEPTTL XX). On a stamp mismatch the record is read once more
     /// first: a revoke elsewhere rotates the stamp in the database and then re-stamps the user's
     /// surviving sessions, and this one may have been read in between.
     /// </summary>
@@ -197,7 +197,8 @@ internal sealed class ServerSessionHandler(
             return new Validation(null);
         }
 
-        var validated = record with { ValidatedAt = time.GetUtcNow() };
+        // The roles too: a role given or taken since sign-in reaches the session here, and only here.
+        var validated = record with { ValidatedAt = time.GetUtcNow(), Roles = user!.Value.Roles ?? record.Roles };
         return new Validation(await store.UpdateAsync(id, validated, Context.RequestAborted) ? validated : null);
     }
 

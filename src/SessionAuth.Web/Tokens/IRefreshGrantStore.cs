@@ -34,6 +34,9 @@ public interface IRefreshGrantStore
     /// <summary>The user's live grants, newest first (for the device list on /Account/Sessions).</summary>
     Task<IReadOnlyList<GrantSummary>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>How many live grants each user has, in the order given: one round trip for the lot.</summary>
+    Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default);
+
     /// <summary>Ends one of the user's grants; false for an unknown handle or another user's grant.</summary>
     Task<bool> RevokeByHandleAsync(string userId, GrantHandle handle, CancellationToken cancellationToken = default);
 

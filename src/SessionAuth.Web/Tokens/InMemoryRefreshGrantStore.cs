@@ -101,6 +101,16 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
         }
     }
 
+    public Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            Prune(time.GetUtcNow());
+            IReadOnlyList<int> counts = userIds.Select(userId => _grants.Count(pair => pair.Value.Facts.UserId == userId)).ToList();
+            return Task.FromResult(counts);
+        }
+    }
+
     public Task<bool> RevokeByHandleAsync(string userId, GrantHandle handle, CancellationToken cancellationToken = default)
     {
         lock (_lock)

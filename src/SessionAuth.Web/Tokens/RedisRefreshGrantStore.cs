@@ -189,6 +189,10 @@ internal sealed class RedisRefreshGrantStore(
             return live.OrderByDescending(grant => grant.CreatedAt).ToList();
         });
 
+    public Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default) =>
+        Guard(() => RedisIndex.CountLiveMembersAsync(Db,
+            [.. userIds.Select(userId => (IndexKey(UserHashTag.Of(userId), userId), $"{_prefix}:{{{UserHashTag.Of(userId)}}}:g:"))]));
+
     public Task<bool> RevokeByHandleAsync(string userId, GrantHandle handle, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {

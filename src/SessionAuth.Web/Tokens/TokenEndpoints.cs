@@ -36,6 +36,7 @@ internal static class TokenEndpoints
         HttpContext context,
         PasswordSignInCheck credentials,
         UserManager<ApplicationUser> users,
+        OperatorRole roles,
         IRefreshGrantStore grants,
         AccessTokenIssuer issuer,
         TimeProvider time,
@@ -91,13 +92,14 @@ internal static class TokenEndpoints
             await observer.GrantCreatedAsync(user.Id, grant.Handle, clientIp, grant.UserAgent, context.RequestAborted);
         }
 
-        return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await users.GetRolesAsync(user), grant.Id), refreshToken, context));
+        return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), grant.Id), refreshToken, context));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> RefreshAsync(
         RefreshTokenRequest? body,
         HttpContext context,
         UserManager<ApplicationUser> users,
+        OperatorRole roles,
         IRefreshGrantStore grants,
         AccessTokenIssuer issuer,
         IEnumerable<ITokenGrantObserver> observers,
@@ -149,7 +151,7 @@ internal static class TokenEndpoints
                 }
 
                 metrics.TokenRefreshed();
-                return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await users.GetRolesAsync(user), result.GrantId!), result.Token!.Value, context));
+                return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), result.GrantId!), result.Token!.Value, context));
             default:
                 TokensLog.RefreshRefused(logger, clientIp);
                 return Unauthorized(context, RefusedRefreshToken);

@@ -13,7 +13,7 @@ namespace SessionAuth.Web.Tests.Hosting;
 public sealed partial class FolderDependencyTests
 {
     /// <summary>Bottom first. Program.cs, the composition root, sits above them all.</summary>
-    internal static readonly string[] Layers = ["Infrastructure", "Hosting", "Sessions", "Email", "Accounts", "Tokens", "Pages"];
+    internal static readonly string[] Layers = ["Infrastructure", "Hosting", "Sessions", "Email", "Accounts", "Tokens", "Admin", "Pages"];
 
     [Fact]
     public void NoFolderUsesAFolderAboveIt()

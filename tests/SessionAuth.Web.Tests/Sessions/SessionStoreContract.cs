@@ -83,6 +83,33 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountingGivesEachUsersLiveSessionsInTheOrderAskedLeavingOutEndedOnes()
+    {
+        var kept = NewSession("user-count-a");
+        var ended = NewSession("user-count-a");
+        await Store.CreateAsync(kept.Id, kept.Record);
+        await Store.CreateAsync(ended.Id, ended.Record);
+        await Store.CreateAsync(NewSession("user-count-b").Id, NewSession("user-count-b").Record);
+        await Store.RemoveAsync(ended.Id);
+
+        var counts = await Store.CountByUsersAsync(["user-count-b", "user-count-nobody", "user-count-a"]);
+
+        Assert.Equal([1, 0, 1], counts);
+        Assert.Empty(await Store.CountByUsersAsync([]));
+    }
+
+    [Fact]
+    public async Task CountingLeavesOutIdleExpiredSessions()
+    {
+        var (id, record) = NewSession("user-count-idle");
+        await Store.CreateAsync(id, record);
+
+        await LetIdleTimeoutPassAsync();
+
+        Assert.Equal([0], await Store.CountByUsersAsync(["user-count-idle"]));
+    }
+
+    [Fact]
     public async Task AnUntouchedSessionEndsAfterTheIdleTimeout()
     {
         var (id, record) = NewSession("user-idle");

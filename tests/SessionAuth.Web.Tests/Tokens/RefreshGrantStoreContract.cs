@@ -66,6 +66,20 @@ public abstract class RefreshGrantStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountingGivesEachUsersLiveGrantsInTheOrderAskedLeavingOutEndedOnes()
+    {
+        await Store.CreateAsync(NewGrant("user-count-a"));
+        var revoked = await Store.CreateAsync(NewGrant("user-count-a"));
+        await Store.CreateAsync(NewGrant("user-count-b"));
+        await Store.CreateAsync(NewGrant("user-count-b"));
+        await Store.RevokeAsync(revoked);
+
+        var counts = await Store.CountByUsersAsync(["user-count-b", "user-count-nobody", "user-count-a"]);
+
+        Assert.Equal([2, 0, 1], counts);
+    }
+
+    [Fact]
     public async Task RestampMovesOnlyTheUsersGrantsThatCarryTheReplacedStamp()
     {
         var current = await Store.CreateAsync(NewGrant("user-restamp", "stamp-1"));

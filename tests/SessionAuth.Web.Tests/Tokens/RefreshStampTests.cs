@@ -268,6 +268,9 @@ public sealed class RefreshStampTests
             public Task<bool> RevokeByHandleAsync(string userId, GrantHandle handle, CancellationToken cancellationToken = default) =>
                 inner.RevokeByHandleAsync(userId, handle, cancellationToken);
 
+            public Task<IReadOnlyList<int>> CountByUsersAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default) =>
+                inner.CountByUsersAsync(userIds, cancellationToken);
+
             public Task<int> RevokeAllByUserAsync(string userId, CancellationToken cancellationToken = default) => inner.RevokeAllByUserAsync(userId, cancellationToken);
 
             public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>

@@ -17,6 +17,9 @@ public enum ActivityKind
     LockedOut,
     AccountDeleted,
     RefreshTokenReuse,
+    SignedOutEverywhereByAdministrator,
+    LockedByAdministrator,
+    UnlockedByAdministrator,
 }
 
 public static class ActivityKindText
@@ -35,6 +38,16 @@ public static class ActivityKindText
         ActivityKind.LockedOut => "Locked out after wrong passwords",
         ActivityKind.AccountDeleted => "Account deleted",
         ActivityKind.RefreshTokenReuse => "Reused refresh token refused; its tokens ended",
+        ActivityKind.SignedOutEverywhereByAdministrator => "Signed out everywhere by an administrator",
+        ActivityKind.LockedByAdministrator => "Locked by an administrator",
+        ActivityKind.UnlockedByAdministrator => "Unlocked by an administrator",
         _ => kind.ToString(),
     };
+
+    /// <summary>
+    /// An operator's action from the console: the row names an administrator and shows neither their address
+    /// nor their browser (recorded without them), only what it did.
+    /// </summary>
+    public static bool IsByAdministrator(this ActivityKind kind) =>
+        kind is ActivityKind.SignedOutEverywhereByAdministrator or ActivityKind.LockedByAdministrator or ActivityKind.UnlockedByAdministrator;
 }

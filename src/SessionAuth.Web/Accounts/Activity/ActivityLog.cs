@@ -87,7 +87,7 @@ public sealed class ActivityLog(IServiceScopeFactory scopes, TimeProvider time, 
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         var events = db.ActivityEvents.AsNoTracking().Where(e => e.UserId == userId);
         // LockedOut is only ever written by the lockout that wrong passwords cause (sign-in, or a signed-in
-        // form's current password); an operator's lock would need a kind of its own, kept out of runs.
+        // form's current password); an operator's lock has a kind of its own (LockedByAdministrator), kept out of runs.
         var others = await events.Where(e => e.Kind != ActivityKind.SignInFailed && e.Kind != ActivityKind.LockedOut)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(rows)

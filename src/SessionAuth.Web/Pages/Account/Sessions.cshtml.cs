@@ -18,12 +18,12 @@ namespace SessionAuth.Web.Pages.Account;
 public sealed class SessionsModel(
     ISessionStore store,
     IRefreshGrantStore grants,
+    DeviceList devices,
     SessionRevocation revocation,
-    ActivityLog activity,
-    IOptions<TokenOptions> tokens) : PageModel
+    ActivityLog activity) : PageModel
 {
     /// <summary>The words that mark a grant's row (and its activity rows) apart from a browser's.</summary>
-    public const string ApiClient = ActivityGrantObserver.ApiClient;
+    public const string ApiClient = DeviceList.ApiClient;
 
     public const string UnknownHandle = "That session was not found among yours: it has ended already, or it is not yours. Nothing changed.";
     public const string MalformedHandle = "That is not a session handle this page gave out. Nothing changed.";
@@ -38,7 +38,7 @@ public sealed class SessionsModel(
     [BindProperty(SupportsGet = true)]
     public string? Notice { get; set; }
 
-    public IReadOnlyList<SessionRow> Sessions { get; private set; } = [];
+    public IReadOnlyList<DeviceRow> Sessions { get; private set; } = [];
 
     public IReadOnlyList<ActivityEntry> Activity { get; private set; } = [];
 
@@ -59,16 +59,6 @@ public sealed class SessionsModel(
     };
 
     public bool ConfirmationIsWarning => Notice is "not-found" or "current" || Ended == 0;
-
-    public sealed record SessionRow(
-        string Handle,
-        string Device,
-        string? ClientIp,
-        DateTimeOffset SignedInAt,
-        DateTimeOffset LastActiveAt,
-        DateTimeOffset EndsAt,
-        bool IsCurrent,
-        bool IsApiClient = false);
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -140,10 +130,6 @@ public sealed class SessionsModel(
         return RedirectToPage(new { Ended = count });
     }
 
-    public static string Format(DateTimeOffset value) => DashboardModel.Format(value);
-
-    public static string Iso(DateTimeOffset value) => DashboardModel.Iso(value);
-
     /// <summary>
     /// Ends one of the user's grants: its refresh token stops at once (and its access tokens too with
     /// Tokens:CheckRevocation). Another user's or an unknown handle ends nothing (the store checks the owner).
@@ -185,28 +171,8 @@ public sealed class SessionsModel(
     private async Task LoadAsync()
     {
         var current = CurrentSession();
-        var currentHandle = current.Id.Handle;
-        // Both lists at once: the grants' round trips overlap the sessions' instead of following them.
-        var sessionsRead = store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
-        var grantsRead = grants.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
-        await Task.WhenAll(sessionsRead, grantsRead);
-        var (listed, apiClients) = (await sessionsRead, await grantsRead);
-        var options = tokens.Value;
-        // One list, newest sign-in first, whichever flow it came through.
-        Sessions = [.. listed.Select(s => new SessionRow(s.Handle.Value, UserAgentSummary.Describe(s.Record.UserAgent),
-                s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == currentHandle))
-            .Concat(apiClients.Select(g => new SessionRow(g.Handle.Value, UserAgentSummary.Describe(g.UserAgent),
-                g.ClientIp, g.CreatedAt, g.LastRefreshedAt, GrantEndsAt(g, options), IsCurrent: false, IsApiClient: true)))
-            .OrderByDescending(row => row.SignedInAt)];
+        Sessions = await devices.ReadAsync(current.Record.UserId, current.Id.Handle, HttpContext.RequestAborted);
         Activity = await activity.RecentAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
-    }
-
-    /// <summary>The earlier of the grant's idle end (unused since its last refresh) and its absolute end.</summary>
-    private static DateTimeOffset GrantEndsAt(GrantSummary grant, TokenOptions options)
-    {
-        var idle = grant.LastRefreshedAt + options.RefreshIdleLifetime;
-        var absolute = grant.CreatedAt + options.RefreshAbsoluteLifetime;
-        return idle < absolute ? idle : absolute;
     }
 
     private async Task<IActionResult> ProblemPageAsync(int status, string problem)

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SessionAuth.Browser.Tests.Infrastructure;
+
+/// <summary>What a person does on the account pages, and what the journeys check on every page, in one place.</summary>
+internal static class PageSteps
+{
+    public const string Password = "correct horse battery staple";
+
+    public static async Task RegisterAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+    }
+
+    public static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
+    }
+
+    public static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        Assert.True(widths[0] <= widths[1],
+            $"{new Uri(page.Url).AbsolutePath} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]}.");
+    }
+
+    public static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+
+    public static Regex PathIs(string path) => new($"^https://[^/]+{Regex.Escape(path)}(\\?.*)?$");
+}
