@@ -18,6 +18,7 @@ public static class AppRoutes
     public const string ChangePassword = "/Account/ChangePassword";
     public const string Sessions = "/Account/Sessions";
     public const string DeleteAccount = "/Account/Delete";
+    public const string Preferences = "/Account/Preferences";
     public const string TokenDemo = "/TokenDemo";
 
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>

@@ -51,6 +51,12 @@ internal sealed class ServerSessionData(HttpContext context, SessionId id, ReadO
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (_entries is null && stored.IsEmpty)
+        {
+            value = null;
+            return false; // a session without data: a page that looks pays no allocation
+        }
+
         return Entries.TryGetValue(key, out value);
     }
 

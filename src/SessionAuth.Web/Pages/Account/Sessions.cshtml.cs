@@ -140,7 +140,10 @@ public sealed class SessionsModel(
         return RedirectToPage(new { Ended = count });
     }
 
-    public static string Format(DateTimeOffset value) => DashboardModel.Format(value);
+    /// <summary>This device's time zone (Preferences), UTC until one is chosen.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    public string Format(DateTimeOffset value) => DisplayPreferences.Format(value, TimeZone);
 
     public static string Iso(DateTimeOffset value) => DashboardModel.Iso(value);
 
@@ -185,6 +188,7 @@ public sealed class SessionsModel(
     private async Task LoadAsync()
     {
         var current = CurrentSession();
+        TimeZone = DisplayPreferences.TimeZone(HttpContext);
         var currentHandle = current.Id.Handle;
         // Both lists at once: the grants' round trips overlap the sessions' instead of following them.
         var sessionsRead = store.ListByUserAsync(current.Record.UserId, HttpContext.RequestAborted);
