@@ -94,6 +94,28 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await CheckAsync("change-password");
         await page.GotoAsync("/Account/Delete");
         await CheckAsync("delete-account");
+        await page.GotoAsync("/Account/Preferences");
+        await CheckAsync("preferences-light");
+        await page.GetByLabel("Dark", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save theme" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-bs-theme", "dark");
+        await CheckAsync("preferences-dark");
+        // A zone the list does not hold (as a forged form would post): the field error, in the dark theme.
+        await page.EvaluateAsync("() => { const option = document.querySelector('#Input_TimeZone option'); option.value = 'Mars/Olympus_Mons'; option.selected = true; }");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save time zone" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("preferences-error-dark");
+        // Every signed-in page in the dark theme too: Bootstrap's colour mode must keep the contrast.
+        await page.GotoAsync("/Dashboard");
+        await CheckAsync("dashboard-dark");
+        await page.GotoAsync("/Account/Sessions");
+        await CheckAsync("sessions-dark");
+        await page.GotoAsync("/Account/ChangePassword");
+        await CheckAsync("change-password-dark");
+        await page.GotoAsync("/Account/Delete");
+        await CheckAsync("delete-account-dark");
+        await page.GotoAsync("/");
+        await CheckAsync("home-signed-in-dark");
         await page.GotoAsync("/TokenDemo");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);

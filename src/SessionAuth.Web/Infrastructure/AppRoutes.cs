@@ -18,6 +18,7 @@ public static class AppRoutes
     public const string ChangePassword = "/Account/ChangePassword";
     public const string Sessions = "/Account/Sessions";
     public const string DeleteAccount = "/Account/Delete";
+    public const string Preferences = "/Account/Preferences";
     public const string TokenDemo = "/TokenDemo";
 
     /// <summary>The operators' console: every page in this folder needs the operators' role.</summary>

@@ -28,10 +28,13 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
         SessionFingerprint = session.Id.Fingerprint();
         StoreName = session.StoreName;
         IdleExpiresAt = Session.IdleDeadline(time.GetUtcNow(), sessionOptions.Value.IdleTimeoutFor(Session.IsPersistent));
+        TimeZone = DisplayPreferences.TimeZone(HttpContext);
     }
 
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>This device's time zone (Preferences), UTC until one is chosen.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    public string Format(DateTimeOffset value) => DisplayPreferences.Format(value, TimeZone);
 
     /// <summary>Machine-readable, for &lt;time datetime&gt;: UTC with a Z, so there is no "+" to HTML-encode.</summary>
     public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
