@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Email;
 
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
-/// The accounts model: Identity's users and roles, the activity log, the Data Protection key ring
-/// and the session cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
+/// The accounts model: Identity's users and roles, the activity log, the mail outbox, the Data
+/// Protection key ring and the session cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
 /// <see cref="PostgresAccountsDbContext"/>), each with its own migrations folder, because a
 /// migration's SQL and column types are provider-specific. Everything else asks for this type.
 /// A model change needs a migration for both: <c>bash scripts/add-migration.sh Name</c>.
@@ -45,6 +46,8 @@ public abstract class AccountsDbContext(DbContextOptions options)
             key.HasKey(k => k.Name);
             key.Property(k => k.Name).HasMaxLength(64);
         });
+        // Email owns the table's shape; it lives here so a change and its mail share one transaction.
+        builder.ApplyConfiguration(new OutboxMessageConfiguration());
     }
 }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
@@ -45,11 +46,13 @@ internal static class AccountsExtensions
         // Everything asks for AccountsDbContext; the provider's subclass carries its own migrations.
         if (provider == AccountsProvider.Postgres)
         {
-            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>(options => QuietErrors(options.UseNpgsql(connectionString)));
+            builder.Services.AddDbContext<AccountsDbContext, PostgresAccountsDbContext>((services, options) =>
+                QuietErrors(options.UseNpgsql(connectionString)).AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         }
         else
         {
-            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>(options => QuietErrors(options.UseSqlite(connectionString)));
+            builder.Services.AddDbContext<AccountsDbContext, SqliteAccountsDbContext>((services, options) =>
+                QuietErrors(options.UseSqlite(connectionString)).AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         }
 
         // Data Protection keys (antiforgery tokens, TempData) are long-lived secrets, not cache: every
@@ -88,8 +91,8 @@ internal static class AccountsExtensions
         // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
         builder.Services.AddScoped<SessionRevocation>();
         builder.Services.AddScoped<ISessionStampRotator>(services => services.GetRequiredService<SessionRevocation>());
-        // Keyed with a key derived from the session cookie key (IKeyDerivation, registered by AddServerSessions).
-        builder.Services.AddSingleton<EmailFingerprint>();
+        // The mail outbox lives in this database, so a change and the mail it causes commit together.
+        builder.AddEmail<AccountsDbContext>();
 
         // AddIdentityCore rather than AddIdentity: AddIdentity registers cookie schemes that carry the
         // whole ticket in the cookie, which is exactly what the server-side session replaces.

@@ -1,3 +1,5 @@
+using SessionAuth.Web.Email;
+
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>

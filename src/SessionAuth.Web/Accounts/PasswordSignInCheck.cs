@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 

@@ -4,7 +4,7 @@ using SessionAuth.Web.Tests.Infrastructure;
 namespace SessionAuth.Web.Tests.Hosting;
 
 /// <summary>
-/// The app's folders depend one way, bottom to top: Infrastructure, Hosting, Sessions, Accounts, Tokens,
+/// The app's folders depend one way, bottom to top: Infrastructure, Hosting, Sessions, Email, Accounts, Tokens,
 /// Pages. A folder may use the ones below it and never one above, so Sessions reads without opening
 /// Accounts, Tokens or Pages; a need the other way goes through an interface the lower folder owns
 /// (ISessionUserValidator, IUserCredentialRevoker). Read from the source files: a using directive, a
@@ -13,7 +13,7 @@ namespace SessionAuth.Web.Tests.Hosting;
 public sealed partial class FolderDependencyTests
 {
     /// <summary>Bottom first. Program.cs, the composition root, sits above them all.</summary>
-    internal static readonly string[] Layers = ["Infrastructure", "Hosting", "Sessions", "Accounts", "Tokens", "Pages"];
+    internal static readonly string[] Layers = ["Infrastructure", "Hosting", "Sessions", "Email", "Accounts", "Tokens", "Pages"];
 
     [Fact]
     public void NoFolderUsesAFolderAboveIt()

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SessionAuth.Web.Infrastructure;
 
-namespace SessionAuth.Web.Accounts;
+namespace SessionAuth.Web.Email;
 
 /// <summary>
 /// A short fingerprint of an email for logs: HMAC-SHA256 under a key derived from this
@@ -11,6 +11,7 @@ namespace SessionAuth.Web.Accounts;
 /// </summary>
 public sealed class EmailFingerprint(IKeyDerivation keys)
 {
+    // Named when this lived in Accounts; kept, so fingerprints in older logs still match.
     private const string Purpose = "SessionAuth.Accounts.EmailFingerprint.v1";
     private const int HexLength = 12;
 
