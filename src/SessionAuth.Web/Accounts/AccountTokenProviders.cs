@@ -71,10 +71,12 @@ public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, I
             var tokenPurpose = reader.ReadString();
             var address = reader.ReadString();
             var now = time.GetUtcNow();
+            var currentId = await manager.GetUserIdAsync(user);
+            var currentAddress = AddressDigest(await manager.GetEmailAsync(user));
             return created <= now + TimeSpan.FromMinutes(5) && now - created <= options.Value.EmailConfirmationLifetime
-                && string.Equals(userId, await manager.GetUserIdAsync(user), StringComparison.Ordinal)
+                && string.Equals(userId, currentId, StringComparison.Ordinal)
                 && string.Equals(tokenPurpose, purpose, StringComparison.Ordinal)
-                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(address), Encoding.ASCII.GetBytes(AddressDigest(await manager.GetEmailAsync(user))));
+                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(address), Encoding.ASCII.GetBytes(currentAddress));
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException or EndOfStreamException or IOException)
         {

@@ -17,6 +17,10 @@ public enum ActivityKind
     LockedOut,
     AccountDeleted,
     RefreshTokenReuse,
+    PasswordReset,
+    EmailConfirmed,
+    EmailChangeRequested,
+    EmailChanged,
 }
 
 public static class ActivityKindText
@@ -35,6 +39,10 @@ public static class ActivityKindText
         ActivityKind.LockedOut => "Locked out after wrong passwords",
         ActivityKind.AccountDeleted => "Account deleted",
         ActivityKind.RefreshTokenReuse => "Reused refresh token refused; its tokens ended",
+        ActivityKind.PasswordReset => "Password reset by email link; every session ended",
+        ActivityKind.EmailConfirmed => "Email address confirmed",
+        ActivityKind.EmailChangeRequested => "Change of email address asked for",
+        ActivityKind.EmailChanged => "Email address changed",
         _ => kind.ToString(),
     };
 }
