@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace SessionAuth.Web.Email;
 
@@ -14,9 +15,9 @@ internal static class EmailExtensions
         where TContext : DbContext
     {
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AppOptions>, AppOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
 
         // Keyed with a key derived from the session cookie key (IKeyDerivation, registered by AddServerSessions).
         builder.Services.AddSingleton<EmailFingerprint>();
@@ -24,6 +25,14 @@ internal static class EmailExtensions
         builder.Services.AddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddScoped<IMailOutbox, MailOutbox<TContext>>();
         builder.Services.AddSingleton<IPublicLinks, PublicLinks>();
+
+        builder.Services.AddSingleton<MailMessageFactory>();
+        builder.Services.AddSingleton<IMailTransport>(services =>
+            services.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
+                ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(services)
+                : ActivatorUtilities.CreateInstance<PickupDirectoryTransport>(services));
+        builder.Services.AddSingleton<OutboxSender<TContext>>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxSender<TContext>>());
         return builder;
     }
 }
