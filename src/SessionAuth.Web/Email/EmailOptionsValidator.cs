@@ -91,13 +91,14 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
 }
 
 /// <summary>App:PublicUrl: required outside Development once real mail leaves the machine.</summary>
-internal sealed class AppOptionsValidator(IOptions<EmailOptions> email, IHostEnvironment environment) : IValidateOptions<AppOptions>
+/// <remarks>Reads the host from configuration, not IOptions&lt;EmailOptions&gt;: a bad Email setting would throw there and hide this one.</remarks>
+internal sealed class AppOptionsValidator(IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<AppOptions>
 {
     public ValidateOptionsResult Validate(string? name, AppOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.PublicUrl))
         {
-            return email.Value.UsesSmtp && !environment.IsDevelopment()
+            return !string.IsNullOrWhiteSpace(configuration[SmtpHostKey]) && !environment.IsDevelopment()
                 ? ValidateOptionsResult.Fail(
                     "App:PublicUrl is required outside Development when Email:Smtp:Host is set: the address people reach the app at, e.g. https://auth.example.com.")
                 : ValidateOptionsResult.Success;
@@ -107,6 +108,8 @@ internal sealed class AppOptionsValidator(IOptions<EmailOptions> email, IHostEnv
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail("App:PublicUrl must be an absolute http or https URL without query or fragment, e.g. https://auth.example.com.");
     }
+
+    private const string SmtpHostKey = $"{EmailOptions.SectionName}:{nameof(EmailOptions.Smtp)}:{nameof(SmtpOptions.Host)}";
 
     internal static bool TryParsePublicUrl(string value, out Uri url)
     {

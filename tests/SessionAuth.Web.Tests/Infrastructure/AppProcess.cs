@@ -68,6 +68,8 @@ public sealed class AppProcess : IAsyncDisposable
             ["ConnectionStrings__Redis"] = redisConnectionString,
             ["ConnectionStrings__Accounts"] = $"Data Source={databasePath}",
             ["Hosting__InstanceName"] = name,
+            // Mail to .eml files in a folder of this instance's own, never into the repository's App_Data.
+            ["Email__PickupDirectory"] = TestHost.NewMailPickupDirectory(),
             ["Sessions__SecureCookies"] = "false",
             ["Sessions__CookieName"] = "session",
             ["Tokens__SigningKey"] = TestHost.TokenSigningKey,
@@ -219,7 +221,8 @@ public sealed class AppProcess : IAsyncDisposable
         throw new InvalidOperationException($"No SessionAuth.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

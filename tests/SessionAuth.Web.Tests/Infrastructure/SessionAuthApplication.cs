@@ -25,12 +25,20 @@ public sealed class SessionAuthApplication(
 
     public TestLogSink Logs { get; } = new();
 
+    /// <summary>Where this instance writes mail while no mail server is set (a temp folder of its own, deleted with it).</summary>
+    public string MailPickupDirectory { get; } = TestHost.NewMailPickupDirectory();
+
+    /// <summary>The .eml files in <see cref="MailPickupDirectory"/>, parsed.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> PickedUpMail => MailPickup.Read(MailPickupDirectory);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         TestHost.Configure(builder, Database.SqlitePath ?? "", redisConnectionString);
         builder.UseSetting("Accounts:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Accounts", Database.ConnectionString);
         builder.UseSetting("Hosting:InstanceName", "test-instance");
+        // Point it at a mail server with TestSmtpServer.Settings(); the settings below come last and win.
+        builder.UseSetting("Email:PickupDirectory", MailPickupDirectory);
         // Every test client shares one address; the rate limit has its own tests with a low limit.
         builder.UseSetting("AccountEndpoints:PermitLimit", "100000");
         // A 2-core CI machine running tests in parallel can stall a healthy Redis call past the
@@ -75,5 +83,7 @@ public sealed class SessionAuthApplication(
         {
             await Database.DisposeAsync();
         }
+
+        MailPickup.Delete(MailPickupDirectory);
     }
 }

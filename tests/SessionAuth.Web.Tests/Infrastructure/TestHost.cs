@@ -21,6 +21,10 @@ public static class TestHost
     public static string NewDatabasePath(string purpose) =>
         Path.Combine(Path.GetTempPath(), $"sessionauth-{purpose}-{Guid.NewGuid():N}.db");
 
+    /// <summary>A fresh folder under the system temp folder for the app's .eml files: tests never write mail into the repository.</summary>
+    public static string NewMailPickupDirectory() =>
+        Path.Combine(Path.GetTempPath(), "sessionauth-mail", Guid.NewGuid().ToString("N"));
+
     public static void Configure(IWebHostBuilder builder, string databasePath, string? redisConnectionString)
     {
         builder.UseEnvironment("Testing");
@@ -40,6 +44,8 @@ public static class TestHost
         builder.UseSetting("ConnectionStrings:Accounts", $"Data Source={databasePath}");
         builder.UseSetting("ConnectionStrings:Redis", redisConnectionString ?? "");
         builder.UseSetting("Tokens:SigningKey", TokenSigningKey);
+        // Without a mail server the app writes .eml files; not into the repository's App_Data.
+        builder.UseSetting("Email:PickupDirectory", NewMailPickupDirectory());
     }
 
     public static void DeleteDatabase(string databasePath)
