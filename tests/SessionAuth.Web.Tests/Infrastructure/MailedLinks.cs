@@ -38,8 +38,9 @@ internal static partial class MailedLinks
     {
         var page = await client.GetAsync(pathAndQuery);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var hidden = HiddenFields(await AppClient.BodyAsync(page));
-        Assert.Contains(hidden, f => f.Key == "__RequestVerificationToken");
+        var html = await AppClient.BodyAsync(page);
+        var hidden = HiddenFields(html);
+        Assert.True(hidden.Any(f => f.Key == "__RequestVerificationToken"), $"No form with an antiforgery token on {pathAndQuery}:\n{html}");
         return await client.Http.PostAsync(pathAndQuery, new FormUrlEncodedContent(hidden.Concat(fields)));
     }
 
