@@ -22,6 +22,11 @@ public sealed class StartupSettingsTests
     [InlineData("Hosting__TrustedProxies__0", "10.0.0.0/33", "Hosting:TrustedProxies:0", "CIDR")]
     [InlineData("Accounts__Provider", "MySql", "Accounts:Provider", "Sqlite (the default) or Postgres")]
     [InlineData("Accounts__Provider", "1", "Accounts:Provider", "Sqlite (the default) or Postgres")]
+    [InlineData("Email__Smtp__Port", "70000", "Email:Smtp:Port", "from 1 to 65535")]
+    [InlineData("Email__Smtp__Port", "smtp", "Email:Smtp:Port", "whole number")]
+    [InlineData("Email__Smtp__Security", "Tls", "Email:Smtp:Security", "None, StartTls (the default), SslOnConnect or Auto")]
+    [InlineData("Email__MaxPerRecipientPerHour", "0", "Email:MaxPerRecipientPerHour", "from 1 to 1000")]
+    [InlineData("App__PublicUrl", "sa.test", "App:PublicUrl", "absolute http or https URL")]
     public async Task ABadSettingPrintsOneLineAndExitsWithCode1(string variable, string value, string setting, string allowed)
     {
         var run = await RunAppAsync(new Dictionary<string, string> { [variable] = value });
@@ -76,6 +81,42 @@ public sealed class StartupSettingsTests
         Assert.StartsWith("Bad setting: ConnectionStrings:Accounts names a database the app cannot open", line, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", run.Output + run.Error, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?m)^\s+at ", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task AMailServerWithoutAPublicUrlOutsideDevelopmentIsOneBadSettingAndThePasswordIsNeverEchoed()
+    {
+        var run = await RunAppAsync(new Dictionary<string, string>
+        {
+            ["Email__Smtp__Host"] = "smtp.sa.test",
+            ["Email__From"] = "no-reply@sa.test",
+            ["Email__Smtp__UserName"] = "app",
+            ["Email__Smtp__Password"] = "hunter2-smtp-secret",
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("Bad setting: App:PublicUrl is required outside Development when Email:Smtp:Host is set", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-smtp-secret", run.Output + run.Error, StringComparison.Ordinal);
+        AssertNoCrashAndNoStartupLog(run);
+    }
+
+    [Fact]
+    public async Task ASmtpPasswordInABadSettingIsNamedButNeverEchoed()
+    {
+        var run = await RunAppAsync(new Dictionary<string, string>
+        {
+            ["Email__Smtp__Host"] = "smtp.sa.test",
+            ["Email__From"] = "no-reply@sa.test",
+            ["App__PublicUrl"] = "https://sa.test",
+            ["Email__Smtp__Password"] = "hunter2-smtp-secret",
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("Email:Smtp:Password", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-smtp-secret", run.Output + run.Error, StringComparison.Ordinal);
+        AssertNoCrashAndNoStartupLog(run);
     }
 
     [Fact]
