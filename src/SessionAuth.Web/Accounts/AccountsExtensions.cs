@@ -128,9 +128,9 @@ internal static class AccountsExtensions
     }
 
     /// <summary>
-    /// Applies the provider's committed migrations at start-up. EF Core's migration lock (SQLite: a
-    /// row in __EFMigrationsLock; PostgreSQL: a table lock held by the migrating transaction) lets
-    /// several instances start at once. It is taken only when something is pending, so a SQLite
+    /// Applies the provider's committed migrations at start-up. A migration lock (SQLite: EF Core's
+    /// row in __EFMigrationsLock; PostgreSQL: an advisory lock around the whole run) lets several
+    /// instances start at once. It is taken only when something is pending, so a SQLite
     /// lock row left by a process killed mid-migration cannot stall every later start.
     /// </summary>
     public static async Task MigrateAccountsDatabaseAsync(this WebApplication app)
@@ -151,7 +151,14 @@ internal static class AccountsExtensions
             }
 
             AccountsLog.ApplyingMigrations(app.Logger, pending.Count, string.Join(", ", pending));
-            await db.Database.MigrateAsync();
+            if (db.Database.IsNpgsql())
+            {
+                await MigrateUnderAdvisoryLockAsync(db);
+            }
+            else
+            {
+                await db.Database.MigrateAsync();
+            }
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
@@ -159,6 +166,34 @@ internal static class AccountsExtensions
             // us: the setting names a database the app cannot use. Npgsql's messages hold no password.
             throw new InvalidSettingException(
                 $"ConnectionStrings:{ConnectionStringName} names a database the app cannot open or migrate ({ex.Message.Trim()}).");
+        }
+    }
+
+    /// <summary>
+    /// EF Core's PostgreSQL lock is a table lock that each migration's transaction drops at its commit: with two
+    /// or more pending migrations, three instances starting at once were seen applying the same one twice
+    /// (42P07, relation already exists). A session advisory lock held across the whole run serialises them; the
+    /// next instance then finds nothing pending. It ends with the session if the process dies.
+    /// </summary>
+    private static async Task MigrateUnderAdvisoryLockAsync(AccountsDbContext db)
+    {
+        const long migrationLock = 0x5E55_10A7_0001;
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({migrationLock})");
+            try
+            {
+                await db.Database.MigrateAsync();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({migrationLock})");
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
