@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Sessions;
 
@@ -18,6 +19,9 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
     public DateTimeOffset IdleExpiresAt { get; private set; }
 
     public string InstanceName => hosting.Value.InstanceName;
+
+    /// <summary>From the session record (a claim written at sign-in), so the page still reads no database.</summary>
+    public bool EmailUnconfirmed => AccountClaimsPrincipalFactory.IsUnconfirmed(User);
 
     public void OnGet()
     {

@@ -19,6 +19,12 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // Reached from a mailed link or by someone who cannot sign in: the account flows by mail.
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmail)
+            .AllowAnonymousToPage(AppRoutes.ResendConfirmation)
+            .AllowAnonymousToPage(AppRoutes.ForgotPassword)
+            .AllowAnonymousToPage(AppRoutes.ResetPassword)
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmailChange)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.

@@ -20,6 +20,10 @@ public enum ActivityKind
     SignedOutEverywhereByAdministrator,
     LockedByAdministrator,
     UnlockedByAdministrator,
+    PasswordReset,
+    EmailConfirmed,
+    EmailChangeRequested,
+    EmailChanged,
 }
 
 public static class ActivityKindText
@@ -41,6 +45,10 @@ public static class ActivityKindText
         ActivityKind.SignedOutEverywhereByAdministrator => "Signed out everywhere by an administrator",
         ActivityKind.LockedByAdministrator => "Locked by an administrator",
         ActivityKind.UnlockedByAdministrator => "Unlocked by an administrator",
+        ActivityKind.PasswordReset => "Password reset by email link; every session ended",
+        ActivityKind.EmailConfirmed => "Email address confirmed",
+        ActivityKind.EmailChangeRequested => "Change of email address asked for",
+        ActivityKind.EmailChanged => "Email address changed",
         _ => kind.ToString(),
     };
 
