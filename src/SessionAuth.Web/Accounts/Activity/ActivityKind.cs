@@ -24,6 +24,7 @@ public enum ActivityKind
     EmailConfirmed,
     EmailChangeRequested,
     EmailChanged,
+    PasswordResetSentByAdministrator,
 }
 
 public static class ActivityKindText
@@ -49,6 +50,7 @@ public static class ActivityKindText
         ActivityKind.EmailConfirmed => "Email address confirmed",
         ActivityKind.EmailChangeRequested => "Change of email address asked for",
         ActivityKind.EmailChanged => "Email address changed",
+        ActivityKind.PasswordResetSentByAdministrator => "Password reset link mailed by an administrator",
         _ => kind.ToString(),
     };
 
@@ -57,5 +59,6 @@ public static class ActivityKindText
     /// nor their browser (recorded without them), only what it did.
     /// </summary>
     public static bool IsByAdministrator(this ActivityKind kind) =>
-        kind is ActivityKind.SignedOutEverywhereByAdministrator or ActivityKind.LockedByAdministrator or ActivityKind.UnlockedByAdministrator;
+        kind is ActivityKind.SignedOutEverywhereByAdministrator or ActivityKind.LockedByAdministrator or ActivityKind.UnlockedByAdministrator
+            or ActivityKind.PasswordResetSentByAdministrator;
 }
