@@ -21,6 +21,8 @@ internal static class AccountsExtensions
     private static DbContextOptionsBuilder QuietErrors(DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(warnings => warnings.Log(
             (RelationalEventId.ConnectionError, LogLevel.Debug),
+            // The failed command itself (e.g. the insert that lost a cookie-key race between two instances).
+            (RelationalEventId.CommandError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
