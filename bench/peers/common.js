@@ -127,7 +127,8 @@ function layout(title, signedInAs, csrf, body) {
     const domain = at > 0 ? signedInAs.slice(at) : '';
     nav = `
                         <li class="nav-item"><a class="nav-link active" aria-current="page" href="/Dashboard">Dashboard</a></li>
-                        <li class="nav-item"><a class="nav-link" href="/Account/Sessions">Sessions</a></li>`;
+                        <li class="nav-item"><a class="nav-link" href="/Account/Sessions">Sessions</a></li>
+                        <li class="nav-item"><a class="nav-link" href="/Account/Preferences">Preferences</a></li>`;
     user = `
                     <div class="d-flex align-items-center gap-2 nav-user-bar">
                         <span class="navbar-text nav-user" data-testid="signed-in-as" title="${escape(signedInAs)}">
@@ -146,7 +147,7 @@ function layout(title, signedInAs, csrf, body) {
   }
 
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="en" data-bs-theme="light">
 <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1.0" />
@@ -160,7 +161,7 @@ function layout(title, signedInAs, csrf, body) {
         <nav class="navbar navbar-expand bg-body-tertiary border-bottom mb-4" aria-label="Main">
             <div class="container flex-wrap gap-2">
                 <a class="navbar-brand fw-semibold" href="/">SessionAuth</a>
-                <ul class="navbar-nav me-auto">
+                <ul class="navbar-nav me-auto flex-wrap">
                     <li class="nav-item"><a class="nav-link" href="/">Home</a></li>${nav}
                     <li class="nav-item"><a class="nav-link" href="/TokenDemo">Token demo</a></li>
                 </ul>${user}
@@ -179,7 +180,8 @@ ${body}
 }
 
 /**
- * The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served.
+ * The app's /Dashboard, the same markup and facts: who, when the session started and ends, where it is served,
+ * and (the bench's accounts are never confirmed) the banner whose resend form carries the same token.
  * `csrf` is the sign-out form's token, made per response by the peer's CSRF package from the secret in the session.
  */
 export function dashboardPage(session, sessionId, instance, storeName, csrf) {
@@ -193,14 +195,25 @@ export function dashboardPage(session, sessionId, instance, storeName, csrf) {
 <h1 class="h3 mb-3">Your dashboard</h1>
 <p class="lead">Signed in as <strong class="text-break-anywhere" data-testid="dashboard-email">${escape(session.email)}</strong>.</p>
 
+    <div class="alert alert-info d-flex flex-wrap align-items-center gap-2" role="status" data-testid="email-unconfirmed">
+        <span class="me-auto">Your email address is not confirmed yet: open the link we mailed you.</span>
+        <form method="post" action="/Account/ResendConfirmation" class="d-inline">
+            <input name="_csrf" type="hidden" value="${csrf}" />
+            <input type="hidden" name="Input.Email" value="${escape(session.email)}" />
+            <button type="submit" class="btn btn-sm btn-primary">Send a new link</button>
+        </form>
+    </div>
+
 <p class="d-flex flex-wrap gap-2">
     <a class="btn btn-outline-secondary btn-sm" href="/Account/Sessions">Your sessions and recent activity</a>
     <a class="btn btn-outline-secondary btn-sm" href="/Account/ChangePassword">Change password</a>
+    <a class="btn btn-outline-secondary btn-sm" href="/Account/ChangeEmail">Change email address</a>
 </p>
 
 <section class="card" aria-labelledby="session-heading">
     <div class="card-body">
         <h2 id="session-heading" class="h5 card-title">This session</h2>
+        <p class="small text-body-secondary" data-testid="time-zone">Times in <strong>UTC</strong> (<a href="/Account/Preferences">change</a>).</p>
         <dl class="row session-facts mb-0">${fact('Started', time(session.createdAt))}${fact('Ends if idle at', time(idleExpiresAt, 'idle-expiry'))}${fact('Ends at the latest', time(session.absoluteExpiresAt, 'absolute-expiry'))}${fact('Served by instance', escape(instance), ' data-testid="instance"')}${fact('Session store', escape(storeName))}${fact('Signed in from', escape(session.clientIp ?? 'unknown address'))}${fact('Browser at sign-in', escape(session.userAgent || 'unknown'))}${fact('Session fingerprint', `<code>${fingerprint(sessionId)}</code> <span class="text-body-secondary small">(a hash: the id itself is never shown)</span>`)}        </dl>
     </div>
 </section>
