@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -95,6 +96,7 @@ public sealed class LoginModel(
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
+        ((ClaimsIdentity)principal.Identity!).AddClaims(SignInMethods.ToClaims(SignInMethods.Password));
         // Through the default scheme (the server session), so whatever registers that scheme takes the sign-in.
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
         AccountsLog.LoginSucceeded(logger, user.Id, clientIp);
