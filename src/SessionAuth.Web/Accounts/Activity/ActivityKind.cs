@@ -20,6 +20,10 @@ public enum ActivityKind
     SignedOutEverywhereByAdministrator,
     LockedByAdministrator,
     UnlockedByAdministrator,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesRegenerated,
+    RecoveryCodeUsed,
 }
 
 public static class ActivityKindText
@@ -41,6 +45,10 @@ public static class ActivityKindText
         ActivityKind.SignedOutEverywhereByAdministrator => "Signed out everywhere by an administrator",
         ActivityKind.LockedByAdministrator => "Locked by an administrator",
         ActivityKind.UnlockedByAdministrator => "Unlocked by an administrator",
+        ActivityKind.TwoFactorEnabled => "Two-factor sign-in turned on",
+        ActivityKind.TwoFactorDisabled => "Two-factor sign-in turned off",
+        ActivityKind.RecoveryCodesRegenerated => "New recovery codes made",
+        ActivityKind.RecoveryCodeUsed => "Signed in with a recovery code",
         _ => kind.ToString(),
     };
 
