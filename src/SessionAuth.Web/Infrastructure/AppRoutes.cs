@@ -19,6 +19,12 @@ public static class AppRoutes
     public const string Sessions = "/Account/Sessions";
     public const string DeleteAccount = "/Account/Delete";
     public const string TokenDemo = "/TokenDemo";
+    public const string TwoFactor = "/Account/TwoFactor";
+    public const string EnableAuthenticator = "/Account/EnableAuthenticator";
+    public const string LoginWith2fa = "/Account/LoginWith2fa";
+    public const string LoginWithRecoveryCode = "/Account/LoginWithRecoveryCode";
+    public const string GenerateRecoveryCodes = "/Account/GenerateRecoveryCodes";
+    public const string DisableTwoFactor = "/Account/DisableTwoFactor";
 
     /// <summary>The operators' console: every page in this folder needs the operators' role.</summary>
     public const string AdminFolder = "/Admin";
@@ -30,6 +36,7 @@ public static class AppRoutes
 
     public static string AdminUserPath(string userId) => $"{AdminUser}/{Uri.EscapeDataString(userId)}";
 
-    /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
-    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount];
+    /// <summary>The forms that take a password or a second-factor code: brute force, stuffing and enumeration aim here.</summary>
+    public static readonly IReadOnlyList<string> PasswordForms =
+        [Login, Register, ChangePassword, DeleteAccount, LoginWith2fa, LoginWithRecoveryCode, GenerateRecoveryCodes, DisableTwoFactor];
 }

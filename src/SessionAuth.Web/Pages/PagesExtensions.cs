@@ -19,6 +19,9 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // The second step comes before any session: its own server-side record says who it is for.
+            .AllowAnonymousToPage(AppRoutes.LoginWith2fa)
+            .AllowAnonymousToPage(AppRoutes.LoginWithRecoveryCode)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.
@@ -43,6 +46,7 @@ internal static class PagesExtensions
         builder.Services.AddSessionAntiforgery();
         builder.Services.AddSingleton<AssetUrls>();
         builder.Services.AddScoped<DeviceList>();
+        builder.Services.AddScoped<Account.TwoFactorChanges>();
         return builder;
     }
 }

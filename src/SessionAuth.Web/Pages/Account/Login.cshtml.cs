@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Accounts.TwoFactor;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
@@ -14,6 +16,7 @@ public sealed class LoginModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
     PasswordSignInCheck credentials,
+    PendingSignInFlow twoFactor,
     ActivityLog activity,
     ILogger<LoginModel> logger) : PageModel
 {
@@ -32,6 +35,8 @@ public sealed class LoginModel(
         "registered" => "Your account is ready. Sign in to continue.",
         "signed-out" => "You are signed out. Your session has ended on the server.",
         "locked-out" => "Too many wrong passwords: this account is locked for a while and this session has ended. Your password is unchanged.",
+        "code-locked-out" => "Too many wrong codes: this account is locked for a while. Nothing is signed in.",
+        "step-expired" => "That sign-in waited too long or was already used. Sign in again with your password.",
         _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
     };
@@ -39,7 +44,7 @@ public sealed class LoginModel(
     public string NoticeStyle => Notice switch
     {
         "registered" or "signed-out" => "alert-success",
-        "locked-out" => "alert-warning",
+        "locked-out" or "code-locked-out" or "step-expired" => "alert-warning",
         _ => "alert-info",
     };
 
@@ -93,6 +98,13 @@ public sealed class LoginModel(
         if (user is null)
         {
             return InvalidCredentialsPage();
+        }
+
+        if (await twoFactor.IsRequiredAsync(user))
+        {
+            // No session yet: a server-side pending step that only the second factor completes.
+            await twoFactor.BeginAsync(HttpContext, user, returnUrl, Input.RememberMe);
+            return RedirectToPage(AppRoutes.LoginWith2fa, new { ReturnUrl = returnUrl });
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
