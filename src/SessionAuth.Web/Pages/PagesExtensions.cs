@@ -19,6 +19,12 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // Reached from a mailed link or by someone who cannot sign in: the account flows by mail.
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmail)
+            .AllowAnonymousToPage(AppRoutes.ResendConfirmation)
+            .AllowAnonymousToPage(AppRoutes.ForgotPassword)
+            .AllowAnonymousToPage(AppRoutes.ResetPassword)
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmailChange)
             // The second step comes before any session: its own server-side record says who it is for.
             .AllowAnonymousToPage(AppRoutes.LoginWith2fa)
             .AllowAnonymousToPage(AppRoutes.LoginWithRecoveryCode)

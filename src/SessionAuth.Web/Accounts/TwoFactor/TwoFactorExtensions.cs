@@ -30,7 +30,6 @@ internal static class TwoFactorExtensions
         services.AddScoped<IUserStore<ApplicationUser>, HashedRecoveryCodeUserStore>();
         services.AddScoped<TwoFactorCodes>();
         services.AddScoped<PendingSignInFlow>();
-        services.AddScoped<TwoFactorNotices>();
         return builder;
     }
 }

@@ -13,7 +13,7 @@ public sealed class LoginWithRecoveryCodeModel(
     TwoFactorCodes codes,
     UserManager<ApplicationUser> users,
     ActivityLog activity,
-    TwoFactorNotices notices,
+    AccountMailer mailer,
     ILogger<LoginWithRecoveryCodeModel> logger) : SecondStepPage(flow)
 {
     public const string WrongCode = "That recovery code is not right, or was already used.";
@@ -40,7 +40,7 @@ public sealed class LoginWithRecoveryCodeModel(
         await activity.RecordAsync(user.Id, ActivityKind.RecoveryCodeUsed, HttpContext, left == 1 ? "1 code left" : $"{left} codes left");
         if (user.Email is { } email)
         {
-            await notices.SendAsync(email, TwoFactorChange.RecoveryCodeUsed, HttpContext.RequestAborted);
+            await mailer.SendTwoFactorNoticeAsync(email, TwoFactorChange.RecoveryCodeUsed, left, HttpContext.RequestAborted);
         }
     }
 }

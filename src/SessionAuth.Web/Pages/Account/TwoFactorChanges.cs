@@ -21,7 +21,7 @@ public sealed class TwoFactorChanges(
     SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
-    TwoFactorNotices notices,
+    AccountMailer mailer,
     ILogger<TwoFactorChanges> logger)
 {
     public const string WrongPassword = "That is not your current password. Nothing was changed.";
@@ -37,24 +37,11 @@ public sealed class TwoFactorChanges(
             return (null, page.RedirectToPage(AppRoutes.Login));
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (await WrongPasswordOnSignedInForm.RefuseUnlessCurrentAsync(page, users, db, activity, logger, user, password, field, WrongPassword) is { } refused)
         {
-            page.ModelState.AddModelError(string.Empty, ChangePasswordModel.LockedOut);
-            return (null, page.Page());
+            return (null, refused);
         }
 
-        if (!await users.CheckPasswordAsync(user, password))
-        {
-            if (await WrongPasswordOnSignedInForm.CountAsync(page, users, db, activity, logger, user) is { } lockedOut)
-            {
-                return (null, lockedOut);
-            }
-
-            page.ModelState.AddModelError(field, WrongPassword);
-            return (null, page.Page());
-        }
-
-        await users.ResetAccessFailedCountAsync(user);
         return (user, null);
     }
 
@@ -79,7 +66,7 @@ public sealed class TwoFactorChanges(
         await activity.RecordAsync(user.Id, kind, http, detail);
         if (user.Email is { } email)
         {
-            await notices.SendAsync(email, change, http.RequestAborted);
+            await mailer.SendTwoFactorNoticeAsync(email, change, codesLeft: 0, http.RequestAborted);
         }
     }
 }
