@@ -8,7 +8,7 @@ namespace SessionAuth.Web.Accounts.TwoFactor;
 
 /// <summary>
 /// Identity's EF store keeps recovery codes as plain text in AspNetUserTokens: a copy of the database would sign in
-/// past the second factor. This store keeps their SHA-256 instead (each code holds 50 random bits, far beyond a
+/// past the second factor. This store keeps their SHA-256 instead (each code holds about 47 random bits, far beyond a
 /// guess at a server that locks out; a hash needs no salt or stretching for that), and compares in fixed time.
 /// Codes are compared without case, spaces or hyphens, so "abcde 12345" redeems "ABCDE-12345".
 /// </summary>
