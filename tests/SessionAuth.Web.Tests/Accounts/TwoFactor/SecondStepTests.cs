@@ -67,6 +67,31 @@ public sealed class SecondStepTests(RedisAppFixture fixture) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task NoLogLineCarriesTheKeyACodeARecoveryCodeOrTheStepHandle()
+    {
+        var (email, twoFactor) = await TwoFactorForms.NewAccountAsync(fixture.App, "logs");
+        using var browser = fixture.App.CreateAppClient();
+        var password = await TwoFactorForms.PasswordStepAsync(browser, email);
+        var handle = AppClient.SetCookie(password, TwoFactorForms.StepCookieName)!.Split(';')[0].Split('=', 2)[1];
+        var wrong = Totp.Wrong(twoFactor.Key);
+        await TwoFactorForms.CodeStepAsync(browser, wrong);
+        Assert.Equal(HttpStatusCode.Redirect, (await TwoFactorForms.RecoveryStepAsync(browser, twoFactor.RecoveryCodes[0])).StatusCode);
+        using var second = fixture.App.CreateAppClient();
+        var right = Totp.Now(twoFactor.Key);
+        Assert.Equal(HttpStatusCode.Redirect, (await TwoFactorForms.SignInAsync(second, email, right)).StatusCode);
+
+        var log = string.Join("\n", fixture.App.Logs.Entries.Select(e => e.Message + " " + e.Exception));
+
+        Assert.Contains((await AccountsDb.UserAsync(fixture.App, email)).Id, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(twoFactor.Key.Replace(" ", "", StringComparison.Ordinal), log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(twoFactor.Key, log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(handle, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(right, log, StringComparison.Ordinal);
+        Assert.All(twoFactor.RecoveryCodes, code => Assert.DoesNotContain(code, log, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task TheSecondStepPagesWithoutAPendingStepSendThePersonBackToThePassword()
     {
         using var stranger = fixture.App.CreateAppClient();
