@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Accounts.TwoFactor;
 using SessionAuth.Web.Admin;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Pages;
@@ -14,6 +15,7 @@ try
     builder.AddAccounts();
     builder.AddActivityLog();
     builder.AddServerSessions();
+    builder.AddTwoFactor();
     builder.AddTokens();
     builder.AddAdminConsole();
     builder.AddSessionAuthPages();

@@ -166,6 +166,48 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         Assert.Equal(404, (await page.GotoAsync("/no-such-page"))!.Status);
         await CheckAsync("error-404-signed-in");
 
+        // Two-factor sign-in, after the token demo (whose password-only token it would then refuse): status, setup with
+        // key and QR, a wrong code, the recovery codes, the password forms, then the second step pages.
+        await page.GotoAsync("/Account/TwoFactor");
+        await CheckAsync("two-factor-off");
+        await page.GotoAsync("/Account/EnableAuthenticator");
+        await Expect(page.GetByTestId("authenticator-qr")).ToBeVisibleAsync();
+        await CheckAsync("enable-authenticator");
+        var key = await page.GetByTestId("authenticator-key").InnerTextAsync();
+        await page.GetByLabel("Code from the app", new() { Exact = true }).FillAsync(Totp.Wrong(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("enable-authenticator-error");
+        await page.GetByLabel("Code from the app", new() { Exact = true }).FillAsync(Totp.Now(key, -1));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await Expect(page.GetByTestId("recovery-code")).ToHaveCountAsync(10);
+        await CheckAsync("recovery-codes");
+        var recoveryCode = await page.GetByTestId("recovery-code").First.InnerTextAsync();
+        await page.GotoAsync("/Account/TwoFactor");
+        await CheckAsync("two-factor-on");
+        await page.GotoAsync("/Account/GenerateRecoveryCodes");
+        await CheckAsync("generate-recovery-codes");
+        await page.GotoAsync("/Account/DisableTwoFactor");
+        await CheckAsync("disable-two-factor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/LoginWith2fa"));
+        await CheckAsync("login-with-2fa");
+        await page.GetByLabel("Authenticator code", new() { Exact = true }).FillAsync(Totp.Wrong(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("login-with-2fa-error");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with a recovery code" }).ClickAsync();
+        await CheckAsync("login-with-recovery-code");
+        await page.GetByLabel("Recovery code", new() { Exact = true }).FillAsync(recoveryCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
+        await page.GotoAsync("/Account/Sessions");
+        await CheckAsync("sessions-recovery-code");
+
         // The operators' console, with a second account signed in elsewhere (and refused the console: 403).
         await using var otherContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {

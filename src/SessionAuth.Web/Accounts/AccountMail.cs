@@ -7,7 +7,7 @@ namespace SessionAuth.Web.Accounts;
 
 /// <summary>
 /// The words of every mail the account flows send, each as plain text and as HTML (every value HTML-encoded).
-/// To add a kind (a two-factor notice, say): a constant in <see cref="MailKinds"/>, and a method here that calls
+/// To add a kind: a constant in <see cref="MailKinds"/>, and a method here that calls
 /// <see cref="Compose"/> with its paragraphs. Links are made by the caller from App:PublicUrl (<see cref="IPublicLinks"/>).
 /// </summary>
 public static class AccountMail
@@ -16,6 +16,9 @@ public static class AccountMail
 
     private const string NotYou =
         "If this was not you, you can ignore this message: nothing changes unless the link is opened.";
+
+    /// <summary>After a change only the password's holder could make: someone else knows it.</summary>
+    private const string NotYouReset = "If this was not you, someone knows your password: reset it at once (that signs out every device).";
 
     public static OutgoingMail ConfirmEmail(string to, Uri link, TimeSpan lifetime) => Compose(to, MailKinds.ConfirmEmail,
         "Confirm your email address",
@@ -60,6 +63,30 @@ public static class AccountMail
         "Your account was deleted",
         Text("Your " + Product + " account with this address has been deleted, with its sessions and activity log. Signing in with it no longer works."),
         Text("If this was not you, the person who did it knew your password. You can register again with this address."));
+
+    public static OutgoingMail TwoFactorEnabled(string to, Uri forgotPasswordLink) => Compose(to, MailKinds.TwoFactorEnabled,
+        "Two-factor sign-in is on",
+        Text("Two-factor sign-in with an authenticator app was just turned on for your " + Product + " account, and its other sessions and API clients were signed out."),
+        Text(NotYouReset),
+        Link("Reset my password", forgotPasswordLink));
+
+    public static OutgoingMail TwoFactorDisabled(string to, Uri forgotPasswordLink) => Compose(to, MailKinds.TwoFactorDisabled,
+        "Two-factor sign-in is off",
+        Text("Two-factor sign-in was just turned off for your " + Product + " account: a password alone signs in again. Its other sessions and API clients were signed out."),
+        Text(NotYouReset),
+        Link("Reset my password", forgotPasswordLink));
+
+    public static OutgoingMail RecoveryCodesRegenerated(string to, Uri forgotPasswordLink) => Compose(to, MailKinds.RecoveryCodesRegenerated,
+        "New recovery codes",
+        Text("New recovery codes were just made for your " + Product + " account; the old ones no longer work."),
+        Text(NotYouReset),
+        Link("Reset my password", forgotPasswordLink));
+
+    public static OutgoingMail RecoveryCodeUsed(string to, int codesLeft, Uri forgotPasswordLink) => Compose(to, MailKinds.RecoveryCodeUsed,
+        "A recovery code was used",
+        Text($"Someone just signed in to your {Product} account with one of its recovery codes. That code no longer works; {Plural(codesLeft, "code")} left."),
+        Text(NotYouReset),
+        Link("Reset my password", forgotPasswordLink));
 
     /// <summary>One paragraph: plain text, or a link with its label.</summary>
     public readonly record struct Part(string Text, Uri? Href);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts.TwoFactor;
 using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 
@@ -61,6 +62,20 @@ public sealed class AccountMailer(
 
     public Task<MailQueueResult> SendAccountDeletedAsync(string email, CancellationToken cancellationToken) =>
         outbox.QueueAsync(AccountMail.AccountDeleted(email), cancellationToken);
+
+    /// <summary>The notice of a two-factor change, with the way back in if the change was not the owner's.</summary>
+    public Task<MailQueueResult> SendTwoFactorNoticeAsync(string email, TwoFactorChange change, int codesLeft, CancellationToken cancellationToken)
+    {
+        var forgot = links.Create(AppRoutes.ForgotPassword);
+        var mail = change switch
+        {
+            TwoFactorChange.Enabled => AccountMail.TwoFactorEnabled(email, forgot),
+            TwoFactorChange.Disabled => AccountMail.TwoFactorDisabled(email, forgot),
+            TwoFactorChange.RecoveryCodesRegenerated => AccountMail.RecoveryCodesRegenerated(email, forgot),
+            _ => AccountMail.RecoveryCodeUsed(email, codesLeft, forgot),
+        };
+        return outbox.QueueAsync(mail, cancellationToken);
+    }
 
     private async Task<Uri> ResetLinkAsync(ApplicationUser user) =>
         CodeLink(AppRoutes.ResetPassword, user.Id, await users.GeneratePasswordResetTokenAsync(user));

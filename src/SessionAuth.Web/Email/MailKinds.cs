@@ -10,6 +10,10 @@ public static class MailKinds
     public const string ChangeEmailConfirm = "change-email-confirm";
     public const string ChangeEmailNotice = "change-email-notice";
     public const string AccountDeleted = "account-deleted";
+    public const string TwoFactorEnabled = "two-factor-enabled";
+    public const string TwoFactorDisabled = "two-factor-disabled";
+    public const string RecoveryCodesRegenerated = "recovery-codes-regenerated";
+    public const string RecoveryCodeUsed = "recovery-code-used";
 
     /// <summary>
     /// Kinds a request can trigger again and again (so a stranger could aim them at someone's inbox):

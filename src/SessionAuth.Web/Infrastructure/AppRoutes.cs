@@ -26,6 +26,12 @@ public static class AppRoutes
     public const string ChangeEmail = "/Account/ChangeEmail";
     public const string ConfirmEmailChange = "/Account/ConfirmEmailChange";
     public const string TokenDemo = "/TokenDemo";
+    public const string TwoFactor = "/Account/TwoFactor";
+    public const string EnableAuthenticator = "/Account/EnableAuthenticator";
+    public const string LoginWith2fa = "/Account/LoginWith2fa";
+    public const string LoginWithRecoveryCode = "/Account/LoginWithRecoveryCode";
+    public const string GenerateRecoveryCodes = "/Account/GenerateRecoveryCodes";
+    public const string DisableTwoFactor = "/Account/DisableTwoFactor";
 
     /// <summary>The operators' console: every page in this folder needs the operators' role.</summary>
     public const string AdminFolder = "/Admin";
@@ -38,7 +44,11 @@ public static class AppRoutes
     public static string AdminUserPath(string userId) => $"{AdminUser}/{Uri.EscapeDataString(userId)}";
 
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
-    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount, ResetPassword, ChangeEmail];
+    public static readonly IReadOnlyList<string> PasswordForms =
+        [Login, Register, ChangePassword, DeleteAccount, ResetPassword, ChangeEmail, GenerateRecoveryCodes, DisableTwoFactor];
+
+    /// <summary>The second step after a right password: guessing a code aims here.</summary>
+    public static readonly IReadOnlyList<string> SecondStepForms = [LoginWith2fa, LoginWithRecoveryCode];
 
     /// <summary>The forms that send mail to an address someone types: mail bombing aims here.</summary>
     public static readonly IReadOnlyList<string> MailForms = [ForgotPassword, ResendConfirmation];
@@ -47,5 +57,5 @@ public static class AppRoutes
     public static readonly IReadOnlyList<string> CodeForms = [ConfirmEmail, ConfirmEmailChange];
 
     /// <summary>Every form with the per-address rate limit and the body cap.</summary>
-    public static IEnumerable<string> LimitedForms => PasswordForms.Concat(MailForms).Concat(CodeForms);
+    public static IEnumerable<string> LimitedForms => PasswordForms.Concat(SecondStepForms).Concat(MailForms).Concat(CodeForms);
 }

@@ -25,6 +25,9 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.ForgotPassword)
             .AllowAnonymousToPage(AppRoutes.ResetPassword)
             .AllowAnonymousToPage(AppRoutes.ConfirmEmailChange)
+            // The second step comes before any session: its own server-side record says who it is for.
+            .AllowAnonymousToPage(AppRoutes.LoginWith2fa)
+            .AllowAnonymousToPage(AppRoutes.LoginWithRecoveryCode)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.
@@ -49,6 +52,7 @@ internal static class PagesExtensions
         builder.Services.AddSessionAntiforgery();
         builder.Services.AddSingleton<AssetUrls>();
         builder.Services.AddScoped<DeviceList>();
+        builder.Services.AddScoped<Account.TwoFactorChanges>();
         return builder;
     }
 }

@@ -14,7 +14,7 @@ internal sealed class AccessTokenIssuer(TokenSigningKey key, IOptions<TokenOptio
 
     public TimeSpan Lifetime => _options.AccessTokenLifetime;
 
-    public string Issue(ApplicationUser user, IEnumerable<string> roles, string grantId)
+    public string Issue(ApplicationUser user, IEnumerable<string> roles, string grantId, IReadOnlyList<string>? amr = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>
@@ -24,6 +24,8 @@ internal sealed class AccessTokenIssuer(TokenSigningKey key, IOptions<TokenOptio
             [TokenClaims.Roles] = roles.ToArray(),
             [TokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
             [TokenClaims.GrantId] = grantId,
+            // RFC 8176 method references, an array as in OpenID Connect; a grant stored before they were reads as a password.
+            [TokenClaims.Amr] = amr is { Count: > 0 } ? amr.ToArray() : new[] { SignInMethods.Password },
         };
         if (user.Email is { } email)
         {
@@ -78,6 +80,7 @@ internal static class TokenClaims
     public const string Roles = "roles";
     public const string TokenId = JwtRegisteredClaimNames.Jti;
     public const string GrantId = JwtRegisteredClaimNames.Sid;
+    public const string Amr = SignInMethods.ClaimType;
 
     public static string? Find(ClaimsPrincipal user, string type) => user.FindFirst(type)?.Value;
 }

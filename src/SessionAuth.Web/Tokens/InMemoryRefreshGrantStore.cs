@@ -46,7 +46,7 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
                 grant.Rotated.Add(presented);
                 grant.Current = successor.Hash();
                 grant.LastRefreshedAt = now;
-                return Task.FromResult(new RefreshResult(RefreshOutcome.Rotated, grant.Facts.UserId, grant.Facts.Id, successor, grant.SecurityStamp));
+                return Task.FromResult(new RefreshResult(RefreshOutcome.Rotated, grant.Facts.UserId, grant.Facts.Id, successor, grant.SecurityStamp, grant.Facts.Amr));
             }
 
             if (grant.Rotated.Contains(presented))
@@ -94,7 +94,7 @@ internal sealed class InMemoryRefreshGrantStore(IOptions<TokenOptions> tokens, T
             Prune(time.GetUtcNow());
             IReadOnlyList<GrantSummary> list = _grants
                 .Where(pair => pair.Value.Facts.UserId == userId)
-                .Select(pair => new GrantSummary(pair.Key, pair.Value.Facts.UserAgent, pair.Value.Facts.ClientIp, pair.Value.Facts.CreatedAt, pair.Value.LastRefreshedAt))
+                .Select(pair => new GrantSummary(pair.Key, pair.Value.Facts.UserAgent, pair.Value.Facts.ClientIp, pair.Value.Facts.CreatedAt, pair.Value.LastRefreshedAt, pair.Value.Facts.Amr))
                 .OrderByDescending(grant => grant.CreatedAt)
                 .ToList();
             return Task.FromResult(list);

@@ -27,7 +27,7 @@ internal sealed class RedisRefreshGrantStore(
     // Returns {1, uid, id, stamp} rotated, {2, uid, id} reused (the grant has ended), {0} refused. Times in unix ms.
     // A missing stamp is Lua false, which keeps its place in the reply as a nil.
     private static readonly LuaScript Rotate = LuaScript.Prepare("""
-        local f = redis.call('HMGET', @grant, 'cur', 'abs', 'uid', 'id', 'stamp')
+        local f = redis.call('HMGET', @grant, 'cur', 'abs', 'uid', 'id', 'stamp', 'amr')
         if not f[1] then return {0} end
         local now = tonumber(@now)
         local abs = tonumber(f[2])
@@ -38,7 +38,7 @@ internal sealed class RedisRefreshGrantStore(
         if f[1] == @presented then
           redis.call('HSET', @grant, 'cur', @successor, 'r:' .. @presented, '1', 'last', @now)
           redis.call('PEXPIRE', @grant, math.min(tonumber(@idle), abs - now))
-          return {1, f[3], f[4], f[5]}
+          return {1, f[3], f[4], f[5], f[6]}
         end
         if redis.call('HEXISTS', @grant, 'r:' .. @presented) == 1 then
           redis.call('DEL', @grant)
@@ -103,6 +103,7 @@ internal sealed class RedisRefreshGrantStore(
                 new("id", grant.Id), new("uid", grant.UserId), new("stamp", grant.SecurityStamp),
                 new("created", Ms(grant.CreatedAt)), new("last", Ms(grant.CreatedAt)), new("abs", Ms(absolute)),
                 new("ip", grant.ClientIp ?? ""), new("ua", grant.UserAgent ?? ""), new("cur", token.Hash()),
+                new("amr", string.Join(' ', grant.Amr ?? [])),
             ]);
             _ = transaction.KeyExpireAsync(key, Min(_options.RefreshIdleLifetime, _options.RefreshAbsoluteLifetime));
             _ = transaction.SetAddAsync(index, handle.Value);
@@ -126,7 +127,7 @@ internal sealed class RedisRefreshGrantStore(
             }))!;
             return (int)result[0] switch
             {
-                1 => new RefreshResult(RefreshOutcome.Rotated, (string?)result[1], (string?)result[2], successor, (string?)result[3]),
+                1 => new RefreshResult(RefreshOutcome.Rotated, (string?)result[1], (string?)result[2], successor, (string?)result[3], Methods(result[4])),
                 2 => new RefreshResult(RefreshOutcome.Reused, (string?)result[1], (string?)result[2]),
                 _ => RefreshResult.Refused,
             };
@@ -161,7 +162,7 @@ internal sealed class RedisRefreshGrantStore(
             }
 
             var batch = Db.CreateBatch();
-            RedisValue[] fields = ["uid", "created", "last", "abs", "ip", "ua"];
+            RedisValue[] fields = ["uid", "created", "last", "abs", "ip", "ua", "amr"];
             var reads = handles.Select(handle => batch.HashGetAsync(GrantKey(tag, handle), fields)).ToList();
             batch.Execute();
             var now = time.GetUtcNow();
@@ -172,7 +173,7 @@ internal sealed class RedisRefreshGrantStore(
                 var values = await reads[i];
                 if ((string?)values[0] == userId && FromMs(values[3]) > now)
                 {
-                    live.Add(new GrantSummary(handles[i], Text(values[5]), Text(values[4]), FromMs(values[1]), FromMs(values[2])));
+                    live.Add(new GrantSummary(handles[i], Text(values[5]), Text(values[4]), FromMs(values[1]), FromMs(values[2]), Methods(values[6])));
                 }
                 else
                 {
@@ -253,6 +254,12 @@ internal sealed class RedisRefreshGrantStore(
             : DateTimeOffset.MinValue;
 
     private static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
+    /// <summary>The grant's sign-in methods, stored space-separated (none for a grant stored before they were).</summary>
+    private static string[] Methods(RedisValue value) =>
+        value.IsNullOrEmpty ? [] : ((string)value!).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string[] Methods(RedisResult result) => result.IsNull ? [] : Methods((RedisValue)result);
 
     private static List<GrantHandle> ParseHandles(RedisValue[] members)
     {

@@ -92,7 +92,8 @@ public readonly record struct GrantHandle
 /// read with the password hash that was checked: a refresh after any change of it (password change, revoke,
 /// operator lock) is refused.
 /// </summary>
-public sealed record RefreshGrant(string Id, string UserId, string SecurityStamp, DateTimeOffset CreatedAt, string? ClientIp, string? UserAgent)
+/// <paramref name="Amr"/>: how the sign-in was made (<see cref="Accounts.SignInMethods"/>); every access token of the grant carries it.
+public sealed record RefreshGrant(string Id, string UserId, string SecurityStamp, DateTimeOffset CreatedAt, string? ClientIp, string? UserAgent, IReadOnlyList<string>? Amr = null)
 {
     /// <summary>128 bits from the CSPRNG; access tokens carry it as <c>sid</c>.</summary>
     public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
@@ -101,7 +102,7 @@ public sealed record RefreshGrant(string Id, string UserId, string SecurityStamp
 }
 
 /// <summary>One row of the device list: what a person needs to recognise and end an API client.</summary>
-public sealed record GrantSummary(GrantHandle Handle, string? UserAgent, string? ClientIp, DateTimeOffset CreatedAt, DateTimeOffset LastRefreshedAt);
+public sealed record GrantSummary(GrantHandle Handle, string? UserAgent, string? ClientIp, DateTimeOffset CreatedAt, DateTimeOffset LastRefreshedAt, IReadOnlyList<string>? Amr = null);
 
 public enum RefreshOutcome
 {
@@ -116,7 +117,7 @@ public enum RefreshOutcome
 }
 
 /// <summary><see cref="SecurityStamp"/>: the one the grant carries (null for a grant stored before grants had one).</summary>
-public sealed record RefreshResult(RefreshOutcome Outcome, string? UserId = null, string? GrantId = null, RefreshToken? Token = null, string? SecurityStamp = null)
+public sealed record RefreshResult(RefreshOutcome Outcome, string? UserId = null, string? GrantId = null, RefreshToken? Token = null, string? SecurityStamp = null, IReadOnlyList<string>? Amr = null)
 {
     public static readonly RefreshResult Refused = new(RefreshOutcome.Refused);
 }

@@ -2,13 +2,15 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.TwoFactor;
 using SessionAuth.Web.Infrastructure;
 
 namespace SessionAuth.Web.Tokens;
 
 public sealed record TokenRequest(
     [property: JsonPropertyName("email")] string? Email,
-    [property: JsonPropertyName("password")] string? Password);
+    [property: JsonPropertyName("password")] string? Password,
+    [property: JsonPropertyName("otp")] string? Otp = null);
 
 public sealed record RefreshTokenRequest([property: JsonPropertyName("refresh_token")] string? RefreshToken);
 
@@ -27,6 +29,10 @@ public sealed record MeResponse(
 /// <summary>The handlers of /api (mapped by <see cref="TokensExtensions.MapTokenApi"/>).</summary>
 internal static class TokenEndpoints
 {
+    public const string MfaRequired = "mfa_required";
+    public const string MfaRequiredDetail = "This account uses two-factor sign-in: send the code from the authenticator app as \"otp\".";
+    public const string WrongOtp = "The one-time code is not right, or was already used.";
+
     public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
 
     public const string EmailNotConfirmed =
@@ -38,6 +44,7 @@ internal static class TokenEndpoints
         TokenRequest? body,
         HttpContext context,
         PasswordSignInCheck credentials,
+        TwoFactorCodes secondFactor,
         UserManager<ApplicationUser> users,
         OperatorRole roles,
         IRefreshGrantStore grants,
@@ -90,10 +97,30 @@ internal static class TokenEndpoints
             return Unauthorized(context, CredentialInput.InvalidCredentials);
         }
 
+        string[] methods = [SignInMethods.Password];
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            if (string.IsNullOrEmpty(body.Otp))
+            {
+                // Not counted as a failure: the client learns only that a second factor is needed, and asks for it.
+                var problem = Unauthorized(context, MfaRequiredDetail);
+                problem.ProblemDetails.Extensions["error"] = MfaRequired;
+                return problem;
+            }
+
+            if (await secondFactor.CheckAuthenticatorCodeAsync(user, body.Otp, context, context.RequestAborted) != CodeCheck.Accepted)
+            {
+                return Unauthorized(context, WrongOtp);
+            }
+
+            await users.ResetAccessFailedCountAsync(user);
+            methods = [SignInMethods.Password, SignInMethods.AuthenticatorApp];
+        }
+
         // The stamp as read with the user, before the password was checked (the user object holds it, no
         // read): a password change that lands meanwhile moves the stamp, and this grant's first refresh fails.
         var stamp = await users.GetSecurityStampAsync(user);
-        var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, stamp, time.GetUtcNow(), clientIp, UserAgent(context));
+        var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, stamp, time.GetUtcNow(), clientIp, UserAgent(context), methods);
         var refreshToken = await grants.CreateAsync(grant, context.RequestAborted);
         TokensLog.TokenIssued(logger, user.Id, clientIp, grant.Handle.Value);
         foreach (var observer in observers)
@@ -101,7 +128,7 @@ internal static class TokenEndpoints
             await observer.GrantCreatedAsync(user.Id, grant.Handle, clientIp, grant.UserAgent, context.RequestAborted);
         }
 
-        return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), grant.Id), refreshToken, context));
+        return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), grant.Id, methods), refreshToken, context));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> RefreshAsync(
@@ -160,7 +187,7 @@ internal static class TokenEndpoints
                 }
 
                 metrics.TokenRefreshed();
-                return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), result.GrantId!), result.Token!.Value, context));
+                return TypedResults.Ok(Pair(issuer, issuer.Issue(user, await roles.RolesOfAsync(user), result.GrantId!, result.Amr), result.Token!.Value, context));
             default:
                 TokensLog.RefreshRefused(logger, clientIp);
                 return Unauthorized(context, RefusedRefreshToken);

@@ -31,6 +31,7 @@ public sealed class AccountEndpointMetadataTests(AccountEndpointMetadataTests.Sm
     {
         AppRoutes.Login, AppRoutes.Register, AppRoutes.ChangePassword, AppRoutes.DeleteAccount, AppRoutes.ResetPassword,
         AppRoutes.ChangeEmail, AppRoutes.ForgotPassword, AppRoutes.ResendConfirmation, AppRoutes.ConfirmEmail, AppRoutes.ConfirmEmailChange,
+        AppRoutes.LoginWith2fa, AppRoutes.LoginWithRecoveryCode, AppRoutes.GenerateRecoveryCodes, AppRoutes.DisableTwoFactor,
     };
 
     public static TheoryData<string> OtherPages() => new() { AppRoutes.Index, AppRoutes.Dashboard, AppRoutes.Logout, AppRoutes.Error };

@@ -17,6 +17,8 @@ public sealed class StartupSettingsTests
     [InlineData("AccountEndpoints__MaxRequestBytes", "lots", "AccountEndpoints:MaxRequestBytes", "whole number")]
     [InlineData("Api__RefreshPermitLimit", "0", "Api:RefreshPermitLimit", "between 1 and")]
     [InlineData("Accounts__PasswordResetLifetime", "00:00:00", "Accounts:PasswordResetLifetime", "between 00:00:01 and")]
+    [InlineData("TwoFactor__PendingLifetime", "00:00:00", "TwoFactor:PendingLifetime", "between 00:00:01 and 00:30:00")]
+    [InlineData("TwoFactor__PendingLifetime", "five", "TwoFactor:PendingLifetime", "hh:mm:ss")]
     [InlineData("Accounts__RequireConfirmedEmail", "maybe", "Accounts:RequireConfirmedEmail", "true or false")]
     [InlineData("Api__RefreshWindow", "00:00:00", "Api:RefreshWindow", "between 00:00:01 and")]
     [InlineData("HTTPS_PORT", "abc", "HTTPS_PORT", "whole number")]

@@ -33,6 +33,14 @@ internal static class AccountsDb
         return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
     }
 
+    /// <summary>Every value Identity's token table holds for the user (authenticator key, recovery codes).</summary>
+    public static async Task<IReadOnlyList<string?>> UserTokenValuesAsync(SessionAuthApplication app, string userId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        return await db.UserTokens.AsNoTracking().Where(t => t.UserId == userId).Select(t => t.Value).ToListAsync();
+    }
+
     /// <summary>The kinds of the user's activity rows, oldest first.</summary>
     public static async Task<IReadOnlyList<Web.Accounts.Activity.ActivityKind>> ActivityKindsAsync(SessionAuthApplication app, string userId)
     {

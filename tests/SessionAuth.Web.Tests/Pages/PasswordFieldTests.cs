@@ -16,6 +16,8 @@ public sealed partial class PasswordFieldTests(RedisAppFixture fixture) : IClass
     [InlineData(AppRoutes.ChangePassword)]
     [InlineData(AppRoutes.DeleteAccount)]
     [InlineData(AppRoutes.ChangeEmail)]
+    [InlineData(AppRoutes.GenerateRecoveryCodes)]
+    [InlineData(AppRoutes.DisableTwoFactor)]
     public async Task ASignedInPasswordFormNamesTheAccountInAHiddenUsernameField(string page)
     {
         var email = Emails.Unique("manager");

@@ -25,6 +25,10 @@ public enum ActivityKind
     EmailChangeRequested,
     EmailChanged,
     PasswordResetSentByAdministrator,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesRegenerated,
+    RecoveryCodeUsed,
 }
 
 public static class ActivityKindText
@@ -51,6 +55,10 @@ public static class ActivityKindText
         ActivityKind.EmailChangeRequested => "Change of email address asked for",
         ActivityKind.EmailChanged => "Email address changed",
         ActivityKind.PasswordResetSentByAdministrator => "Password reset link mailed by an administrator",
+        ActivityKind.TwoFactorEnabled => "Two-factor sign-in turned on",
+        ActivityKind.TwoFactorDisabled => "Two-factor sign-in turned off",
+        ActivityKind.RecoveryCodesRegenerated => "New recovery codes made",
+        ActivityKind.RecoveryCodeUsed => "Signed in with a recovery code",
         _ => kind.ToString(),
     };
 

@@ -124,9 +124,11 @@ public sealed class ChangePasswordModel(
         }
 
         // Signing in again rotates this browser's session id (the handler ends the old one) ...
+        // ... keeping the way it signed in (its "amr").
         var wasPersistent = HttpContext.GetServerSession()?.Record.IsPersistent == true;
-        await HttpContext.SignInAsync(await signInManager.CreateUserPrincipalAsync(user),
-            new AuthenticationProperties { IsPersistent = wasPersistent });
+        var principal = await signInManager.CreateUserPrincipalAsync(user);
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaims(SignInMethods.ToClaims([.. SignInMethods.Of(User)]));
+        await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = wasPersistent });
         // ... and every other session of the user ends, and every API grant (whoever holds a refresh token),
         // by the same rules as "sign out all other sessions".
         var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, HttpContext.RequestAborted);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -6,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Accounts.TwoFactor;
+using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
@@ -14,6 +17,7 @@ public sealed class LoginModel(
     SignInManager<ApplicationUser> signInManager,
     ISessionStore store,
     PasswordSignInCheck credentials,
+    PendingSignInFlow twoFactor,
     ActivityLog activity,
     IOptions<AccountFlowOptions> flows,
     ILogger<LoginModel> logger) : PageModel
@@ -39,6 +43,8 @@ public sealed class LoginModel(
         "locked-out" => "Too many wrong passwords: this account is locked for a while and this session has ended. Your password is unchanged.",
         "password-reset" => "Your password is changed, and every session and API client of your account has ended. Sign in with the new password.",
         "email-changed" => "Your email address is changed, and your other sessions have ended. Sign in with the new address.",
+        "code-locked-out" => "Too many wrong codes: this account is locked for a while. Nothing is signed in.",
+        "step-expired" => "That sign-in waited too long or was already used. Sign in again with your password.",
         _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
     };
@@ -46,7 +52,7 @@ public sealed class LoginModel(
     public string NoticeStyle => Notice switch
     {
         "registered" or "signed-out" or "password-reset" or "email-changed" => "alert-success",
-        "locked-out" => "alert-warning",
+        "locked-out" or "code-locked-out" or "step-expired" => "alert-warning",
         _ => "alert-info",
     };
 
@@ -125,8 +131,15 @@ public sealed class LoginModel(
         }
 
         var user = check.User!;
+        if (await twoFactor.IsRequiredAsync(user))
+        {
+            // No session yet: a server-side pending step that only the second factor completes.
+            await twoFactor.BeginAsync(HttpContext, user, returnUrl, Input.RememberMe);
+            return RedirectToPage(AppRoutes.LoginWith2fa, new { ReturnUrl = returnUrl });
+        }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
+        ((ClaimsIdentity)principal.Identity!).AddClaims(SignInMethods.ToClaims(SignInMethods.Password));
         // Through the default scheme (the server session), so whatever registers that scheme takes the sign-in.
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = Input.RememberMe });
         AccountsLog.LoginSucceeded(logger, user.Id, clientIp);

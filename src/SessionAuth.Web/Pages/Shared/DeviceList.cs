@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 using SessionAuth.Web.Tokens;
@@ -14,7 +15,8 @@ public sealed record DeviceRow(
     DateTimeOffset LastActiveAt,
     DateTimeOffset EndsAt,
     bool IsCurrent,
-    bool IsApiClient = false);
+    bool IsApiClient = false,
+    string Method = "Password");
 
 /// <summary>What _DeviceList renders: the rows, and the handler each row's end button posts to (none: no buttons).</summary>
 public sealed record DeviceListView(IReadOnlyList<DeviceRow> Rows, string? RevokeAction = null);
@@ -39,9 +41,11 @@ public sealed class DeviceList(ISessionStore store, IRefreshGrantStore grants, I
         var (listed, apiClients) = (await sessionsRead, await grantsRead);
         var options = tokens.Value;
         return [.. listed.Select(s => new DeviceRow(s.Handle.Value, UserAgentSummary.Describe(s.Record.UserAgent),
-                s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == current))
+                s.Record.ClientIp, s.Record.CreatedAt, s.LastActiveAt, s.EndsAt, s.Handle == current,
+                Method: SignInMethods.Describe([.. s.Record.Claims.Where(c => c.Type == SignInMethods.ClaimType).Select(c => c.Value)])))
             .Concat(apiClients.Select(g => new DeviceRow(g.Handle.Value, UserAgentSummary.Describe(g.UserAgent),
-                g.ClientIp, g.CreatedAt, g.LastRefreshedAt, GrantEndsAt(g, options), IsCurrent: false, IsApiClient: true)))
+                g.ClientIp, g.CreatedAt, g.LastRefreshedAt, GrantEndsAt(g, options), IsCurrent: false, IsApiClient: true,
+                Method: SignInMethods.Describe(g.Amr ?? []))))
             .OrderByDescending(row => row.SignedInAt)];
     }
 
