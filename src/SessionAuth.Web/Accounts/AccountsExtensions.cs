@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts.Passkeys;
 using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
@@ -12,6 +13,9 @@ namespace SessionAuth.Web.Accounts;
 internal static class AccountsExtensions
 {
     public const string ConnectionStringName = "Accounts";
+
+    /// <summary>Identity's schema: version 3 adds AspNetUserPasskeys (WebAuthn credentials, see Passkeys/).</summary>
+    public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 
     /// <summary>
     /// EF Core logs a failed connection, query or save at Error with the exception, before the app sees it. The app logs
@@ -101,6 +105,7 @@ internal static class AccountsExtensions
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Stores.SchemaVersion = IdentitySchema;
             })
             .AddRoles<IdentityRole>()
             // After AddRoles, which registers its own factory: roles come from OperatorRole.
@@ -108,7 +113,9 @@ internal static class AccountsExtensions
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddPasswordValidator<PasswordPolicyValidator>()
             .AddErrorDescriber<AccountErrorDescriber>()
-            .AddSignInManager();
+            // Ours keeps the passkey ceremonies' state on the server and signs in to the session scheme.
+            .AddSignInManager<AccountSignInManager>();
+        builder.AddPasskeys();
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AccountsDbContext>("accounts-db", tags: ["ready"]);
         return builder;

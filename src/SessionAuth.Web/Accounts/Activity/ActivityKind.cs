@@ -20,6 +20,9 @@ public enum ActivityKind
     SignedOutEverywhereByAdministrator,
     LockedByAdministrator,
     UnlockedByAdministrator,
+    SignedInWithPasskey,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 public static class ActivityKindText
@@ -41,6 +44,9 @@ public static class ActivityKindText
         ActivityKind.SignedOutEverywhereByAdministrator => "Signed out everywhere by an administrator",
         ActivityKind.LockedByAdministrator => "Locked by an administrator",
         ActivityKind.UnlockedByAdministrator => "Unlocked by an administrator",
+        ActivityKind.SignedInWithPasskey => "Signed in with a passkey",
+        ActivityKind.PasskeyAdded => "Passkey added",
+        ActivityKind.PasskeyRemoved => "Passkey removed",
         _ => kind.ToString(),
     };
 
