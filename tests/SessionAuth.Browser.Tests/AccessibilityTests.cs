@@ -67,7 +67,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         {
             await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the password at all");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
             await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
         }
 
@@ -82,7 +82,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
         await CheckAsync("dashboard");
         await page.GotoAsync("/");

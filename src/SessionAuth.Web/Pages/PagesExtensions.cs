@@ -19,6 +19,8 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // A passkey sign-in's challenge, asked for by the login page's script.
+            .AllowAnonymousToPage(AppRoutes.PasskeyRequestOptions)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.

@@ -20,7 +20,7 @@ public enum PasskeySignInOutcome
 /// passkey. No password and no second factor: a passkey is possession and user verification in one, bound to
 /// this site's origin. The account's lockout still applies, as to every new sign-in.
 /// </summary>
-internal sealed class PasskeySignIn(
+public sealed class PasskeySignIn(
     SignInManager<ApplicationUser> signInManager,
     UserPasskeys passkeys,
     ActivityLog activity,

@@ -15,8 +15,9 @@ public sealed class PasskeysOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Challenges one client address may ask for per AccountEndpoints:Window before signing in. Each costs a short-lived
-    /// record on the server; a login page asks for one as it opens (for passkey autofill) and reuses it for the button.
+    /// Sign-in challenges one client address may ask for per AccountEndpoints:Window (each click of "Sign in with a
+    /// passkey" asks for one). Each costs a short-lived record on the server; a bucket of its own, beside the login
+    /// form's, so asking does not spend the password form's budget.
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "Passkeys:OptionsPermitLimit must be between 1 and 1,000,000.")]
     public int OptionsPermitLimit { get; set; } = 60;

@@ -11,7 +11,7 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset CreatedAt
 /// A user's passkeys through Identity's UserManager (AspNetUserPasskeys), plus the one thing Identity does not
 /// keep: when each last signed someone in (<see cref="PasskeyLastUsed"/>, a column of the same table).
 /// </summary>
-internal sealed class UserPasskeys(UserManager<ApplicationUser> users, AccountsDbContext db, TimeProvider time)
+public sealed class UserPasskeys(UserManager<ApplicationUser> users, AccountsDbContext db, TimeProvider time)
 {
     /// <summary>What a passkey is called when its owner gave it no name.</summary>
     public const string DefaultName = "Passkey";
