@@ -110,7 +110,7 @@ internal static class BenchMain
         }
 
         Console.WriteLine(failed.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"Benchmark smoke check passed in {report.Elapsed.TotalSeconds:0} s: one Redis command per authenticated request on the probe and on /Dashboard, 0 and 1 on /api/me without and with Tokens:CheckRevocation, cookie within 128 bytes, sign-out revokes.")
+            ? string.Create(CultureInfo.InvariantCulture, $"Benchmark smoke check passed in {report.Elapsed.TotalSeconds:0} s: one Redis command per authenticated request on the probe and on /Dashboard (one round trip with HttpContext.Session data set, two on a page that changes a key), 0 and 1 on /api/me without and with Tokens:CheckRevocation, cookie within 128 bytes, sign-out revokes.")
             : "Benchmark smoke check failed.");
         return failed.Count == 0 ? 0 : 1;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SessionAuth.Bench.Hosting;
 
 namespace SessionAuth.Bench;
 
@@ -27,6 +28,9 @@ internal sealed class BenchReport(BenchProfile profile)
     public Dictionary<string, CommandCount> Commands { get; } = [];
 
     public Dictionary<string, SignOutCheck> SignOuts { get; } = [];
+
+    /// <summary>Round trips per request as MONITOR sees them (script internals left out), for the HttpContext.Session targets.</summary>
+    public Dictionary<string, CommandCount> RoundTrips { get; } = [];
 
     /// <summary>Bytes of the body of each /Dashboard target's page (key: the target's).</summary>
     public Dictionary<string, long> PageBytes { get; } = [];
@@ -113,6 +117,12 @@ internal sealed class BenchReport(BenchProfile profile)
                 Math.Round(serverCommands.PerRequest, 2) == 1.00, Smoke: true),
             new("Redis commands per authenticated request on /Dashboard, server session", CommandText(serverDashboardCommands), "= 1.00",
                 Math.Round(serverDashboardCommands.PerRequest, 2) == 1.00, Smoke: true),
+            new("Round trips to Redis per request on /Dashboard with HttpContext.Session data set (MONITOR, script internals not counted)",
+                CommandText(RoundTrips[Dashboard(BenchRun.DataKey)]), "= 1.00", Math.Round(RoundTrips[Dashboard(BenchRun.DataKey)].PerRequest, 2) == 1.00, Smoke: true),
+            new("Round trips to Redis per request on a page that changes one HttpContext.Session key (MONITOR, script internals not counted)",
+                CommandText(RoundTrips[BenchRun.DataWriteKey]), "= 2.00", Math.Round(RoundTrips[BenchRun.DataWriteKey].PerRequest, 2) == 2.00, Smoke: true),
+            new("CPU per request of the app, /Dashboard with ÷ without HttpContext.Session data (server session)",
+                RatioText(Ratios(Dashboard(BenchRun.DataKey), Dashboard("server"), r => r.AppCpuUs)), "—", null),
             new("Redis commands per request, GET /api/me with a bearer token, stateless validation", CommandText(Commands[BenchRun.ApiKey]), "= 0.00",
                 Math.Round(Commands[BenchRun.ApiKey].PerRequest, 2) == 0.00, Smoke: true),
             new("Redis commands per request, GET /api/me with a bearer token, Tokens:CheckRevocation=true", CommandText(Commands[BenchRun.ApiRevocationKey]), "= 1.00",
@@ -243,6 +253,23 @@ internal sealed class BenchReport(BenchProfile profile)
         {
             text.AppendLine(Invariant(
                 $"| {label} | | {Stats.Median(Ratios(a, b, r => r.RequestsPerSecond)):0.00} | {Stats.Median(Ratios(a, b, r => r.P50Ms)):0.00} | {Stats.Median(Ratios(a, b, r => r.P99Ms)):0.00} | | | | |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine(Invariant(
+            $"HttpContext.Session on the server session: `/Dashboard` (which reads the theme and the time zone from it) for sessions without data and for sessions holding a theme and a time zone saved through `/Account/Preferences`, and `GET {ProbePage.WritePath}` (the bench's page that changes one key per request, on those sessions), in the same rounds. Round trips are counted with MONITOR (what the merge script runs inside itself is not a round trip); Redis commands with INFO commandstats, which counts the script's GET and SET too."));
+        text.AppendLine();
+        text.AppendLine("| HttpContext.Session | req/s | p50 ms | p99 ms | CPU µs per request: app | redis-server | Round trips / request | Redis commands / request |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (key, label) in new[]
+        {
+            (Dashboard("server"), "`/Dashboard`, no session data"),
+            (Dashboard(BenchRun.DataKey), "`/Dashboard`, a theme and a time zone in the session"),
+            (BenchRun.DataWriteKey, "A page that changes one key per request"),
+        })
+        {
+            text.AppendLine(Invariant(
+                $"| {label} | {Median(key, r => r.RequestsPerSecond):N0} | {Median(key, r => r.P50Ms):0.00} | {Median(key, r => r.P99Ms):0.00} | {Median(key, r => r.AppCpuUs):0} | {Median(key, r => r.RedisCpuUs):0.0} | {CommandText(RoundTrips[key])} | {CommandText(Commands[key])} |"));
         }
 
         text.AppendLine();

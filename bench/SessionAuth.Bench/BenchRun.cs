@@ -175,6 +175,9 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
         Step("Getting a bearer token for every user through POST /api/auth/token, without and with Tokens:CheckRevocation");
         var apiSlots = await StartApiSlotsAsync(server, apiRevocation, redisMain, emails, cancellationToken);
 
+        Step("Signing in every user once more on the server-session app and saving both preferences (HttpContext.Session data)");
+        var dataSlot = await StartSessionDataSlotAsync(server, redisMain, emails, cancellationToken);
+
         var everyone = await Task.WhenAll(emails.Append(rolesEmail).Select(servicesMain.UserIdAsync));
         var firstSessions = await servicesMain.Store.ListByUserAsync(everyone[0], cancellationToken);
         var template = (firstSessions.Count > 0 ? firstSessions[0].Record : null)
@@ -198,6 +201,7 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             .Concat(slots.Where(s => s.Key != "server-large").Select(s => new Target(s.Key + DashboardSuffix, s, AppRoutes.Dashboard)))
             .Concat(peerSlots.Select(s => new Target(s.Key + DashboardSuffix, s, PeerProcess.DashboardPath)))
             .Concat(apiSlots.Select(s => new Target(s.Key, s, ApiMePath)))
+            .Concat(SessionDataTargets(dataSlot))
             .ToList();
         await MeasurePageBytesAsync(report, targets.Where(t => t.Key.EndsWith(DashboardSuffix, StringComparison.Ordinal)), cancellationToken);
         var wrk = new Wrk(children, Path.Combine(AppContext.BaseDirectory, "rotate-cookies.lua"), profile.Threads, profile.Connections);
@@ -239,7 +243,7 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             await ExpectApiAsync(slot, emails.Take(1).ToList(), cancellationToken);
         }
 
-        report.Labels = slots.Concat(peerSlots).Concat(apiSlots).ToDictionary(s => s.Key, s => s.Label);
+        report.Labels = slots.Concat(peerSlots).Concat(apiSlots).Append(dataSlot).ToDictionary(s => s.Key, s => s.Label);
         report.Wrk = $"wrk -t{wrk.Threads} -c{wrk.Connections} -d{profile.Duration.TotalSeconds:0}s --latency";
 
         Step($"Counting Redis commands over {profile.CountedRequests:N0} authenticated requests per mode and page");
@@ -248,6 +252,9 @@ internal sealed partial class BenchRun(BenchProfile profile, ChildProcesses chil
             report.Commands[target.Key] = await CommandCounter.CountAsync(
                 _http, target.Slot.App, target.Path, target.Slot.Redis, File.ReadAllLines(target.Slot.CookieFile), profile.CountedRequests, cancellationToken, target.Slot.Header);
         }
+
+        Step($"Counting round trips (MONITOR, script internals left out) over {profile.CountedRequests:N0} requests: /Dashboard without and with session data, the write page");
+        await CountRoundTripsAsync(report, targets.Where(t => t.Key is DataWriteKey || t.Key == "server" + DashboardSuffix || t.Key == DataKey + DashboardSuffix), cancellationToken);
 
         Step(FormattableString.Invariant($"Signing in {SignInBurstSize} people at once while wrk loads /Dashboard"));
         report.SignInBurst = await MeasureSignInBurstAsync(slots.Single(s => s.Key == "server"), emails, wrk, cancellationToken);
@@ -440,8 +447,23 @@ internal static class CommandCounter
         HttpClient http, IServerProcess app, string path, RedisProcess redis, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken,
         string header = "Cookie")
     {
-        var next = -1;
         var before = await SettledCallsAsync(redis, cancellationToken);
+        await SendAsync(http, app, path, cookies, requests, cancellationToken, header);
+        var after = await SettledCallsAsync(redis, cancellationToken);
+        var byCommand = after
+            .Where(c => !IsUpkeep(c.Key))
+            .Select(c => (c.Key, Calls: c.Value - before.GetValueOrDefault(c.Key)))
+            .Where(c => c.Calls > 0)
+            .OrderByDescending(c => c.Calls)
+            .ToDictionary(c => c.Key, c => (double)c.Calls / requests);
+        return new CommandCount(byCommand.Values.Sum(), byCommand);
+    }
+
+    /// <summary><paramref name="requests"/> GETs of <paramref name="path"/>, 8 at a time, each with the next credential; each must answer 200.</summary>
+    public static async Task SendAsync(
+        HttpClient http, IServerProcess app, string path, IReadOnlyList<string> cookies, int requests, CancellationToken cancellationToken, string header = "Cookie")
+    {
+        var next = -1;
         await Parallel.ForEachAsync(Enumerable.Range(0, 8), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (_, ct) =>
             {
@@ -456,14 +478,6 @@ internal static class CommandCounter
                     }
                 }
             });
-        var after = await SettledCallsAsync(redis, cancellationToken);
-        var byCommand = after
-            .Where(c => !IsUpkeep(c.Key))
-            .Select(c => (c.Key, Calls: c.Value - before.GetValueOrDefault(c.Key)))
-            .Where(c => c.Calls > 0)
-            .OrderByDescending(c => c.Calls)
-            .ToDictionary(c => c.Key, c => (double)c.Calls / requests);
-        return new CommandCount(byCommand.Values.Sum(), byCommand);
     }
 
     /// <summary>

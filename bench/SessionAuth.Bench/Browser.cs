@@ -77,12 +77,22 @@ internal sealed partial class Browser(HttpClient http, string baseUrl, string se
         return (response.StatusCode, response.Headers.Location?.OriginalString, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
+    /// <summary>Saves both display preferences through the preferences page's two forms, as a person does: they land in HttpContext.Session.</summary>
+    public async Task SetPreferencesAsync(string theme, string timeZone, CancellationToken cancellationToken)
+    {
+        foreach (var (handler, field, value) in new[] { ("Theme", "Input.Theme", theme), ("TimeZone", "Input.TimeZone", timeZone) })
+        {
+            using var response = await SubmitAsync(AppRoutes.Preferences, AppRoutes.Preferences, [new(field, value)], cancellationToken, $"?handler={handler}");
+            await ExpectRedirectAsync(response, $"saving the {handler} preference");
+        }
+    }
+
     private Task<HttpResponseMessage> SubmitAsync(string path, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken) =>
         SubmitAsync(path, path, fields, cancellationToken);
 
     /// <summary>GETs <paramref name="page"/>, then posts its form for <paramref name="action"/> with the form's hidden fields (antiforgery).</summary>
     private async Task<HttpResponseMessage> SubmitAsync(
-        string page, string action, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+        string page, string action, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken, string query = "")
     {
         string html;
         using (var form = await SendAsync(HttpMethod.Get, page, null, cancellationToken))
@@ -101,7 +111,7 @@ internal sealed partial class Browser(HttpClient http, string baseUrl, string se
         }
 
         using var content = new FormUrlEncodedContent(fields.Concat(hidden));
-        return await SendAsync(HttpMethod.Post, action, content, cancellationToken);
+        return await SendAsync(HttpMethod.Post, action + query, content, cancellationToken);
     }
 
     /// <summary>The hidden inputs of the form that posts to <paramref name="action"/> (no action attribute: the page itself).</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SessionAuth.Browser.Tests.Infrastructure;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace SessionAuth.Browser.Tests;
@@ -25,13 +26,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     {
         Axe.EnsureInstalled();
         var email = $"axe-{Guid.NewGuid():N}"[..12] + "@example.com";
-        await using var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
-        {
-            // Several sign-ins and token calls in a minute from one address.
-            ["AccountEndpoints:PermitLimit"] = "1000",
-            // This account is an operator: the console's pages are checked too.
-            ["Admin:Emails:0"] = email,
-        });
+        // The mail flows' pages are reached from mailed links: a real SMTP server gives them.
+        await using var smtp = await TestSmtpServer.StartAsync();
+        var settings = smtp.Settings().ToDictionary(s => s.Key, s => s.Value ?? "");
+        // Several sign-ins and token calls in a minute from one address.
+        settings["AccountEndpoints:PermitLimit"] = "1000";
+        // This account is an operator: the console's pages are checked too.
+        settings["Admin:Emails:0"] = email;
+        await using var app = new KestrelApplication(fixture.Redis.ConnectionString, settings);
         app.Start();
         // axe is injected as a script tag, which the pages' Content-Security-Policy would refuse.
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -81,6 +83,25 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await page.EvaluateAsync("() => document.querySelector('form[data-passkey-signin]').submit()");
         await Expect(page.GetByTestId("error-summary")).ToContainTextAsync("needs JavaScript");
         await CheckAsync("login-passkey-error");
+        await page.GotoAsync("/Account/ForgotPassword");
+        await CheckAsync("forgot-password");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a reset link" }).ClickAsync();
+        await Expect(page.GetByTestId("forgot-sent")).ToBeVisibleAsync();
+        await CheckAsync("forgot-password-sent");
+        await page.GotoAsync(PathOf(await MailedLinkAsync(smtp, email, "Reset your password", "/Account/ResetPassword")));
+        await CheckAsync("reset-password");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("aaaaaaaaaaaa");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("reset-password-errors");
+        await page.GotoAsync("/Account/ResetPassword?userId=x&code=x");
+        await Expect(page.GetByTestId("link-dead")).ToBeVisibleAsync();
+        await CheckAsync("link-dead");
+        await page.GotoAsync("/Account/ResendConfirmation");
+        await CheckAsync("resend-confirmation");
+        await page.GotoAsync(PathOf(await MailedLinkAsync(smtp, email, "Confirm your email address", "/Account/ConfirmEmail")));
+        await CheckAsync("confirm-email");
         await page.GotoAsync("/TokenDemo");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Get a token" })).ToBeVisibleAsync();
         await CheckAsync("token-demo-anonymous");
@@ -93,6 +114,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
+        await Expect(page.GetByTestId("email-unconfirmed")).ToBeVisibleAsync();
+        await CheckAsync("dashboard-unconfirmed");
+        await page.GotoAsync(PathOf(await MailedLinkAsync(smtp, email, "Confirm your email address", "/Account/ConfirmEmail")));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
+        await Expect(page.GetByTestId("email-confirmed")).ToBeVisibleAsync();
+        await CheckAsync("confirm-email-done");
+        await page.GotoAsync("/Dashboard");
         await CheckAsync("dashboard");
         await page.GotoAsync("/");
         await CheckAsync("home-signed-in");
@@ -113,6 +141,38 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         await page.GotoAsync("/Account/Passkeys");
         await Expect(page.GetByTestId("passkey-row")).ToHaveCountAsync(2);
         await CheckAsync("passkeys-list");
+        await page.GotoAsync("/Account/Preferences");
+        await CheckAsync("preferences-light");
+        await page.GetByLabel("Dark", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save theme" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-bs-theme", "dark");
+        await CheckAsync("preferences-dark");
+        // A zone the list does not hold (as a forged form would post): the field error, in the dark theme.
+        await page.EvaluateAsync("() => { const option = document.querySelector('#Input_TimeZone option'); option.value = 'Mars/Olympus_Mons'; option.selected = true; }");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save time zone" }).ClickAsync();
+        await Expect(page.GetByTestId("error-summary")).ToBeVisibleAsync();
+        await CheckAsync("preferences-error-dark");
+        // Every signed-in page in the dark theme too: Bootstrap's colour mode must keep the contrast.
+        await page.GotoAsync("/Dashboard");
+        await CheckAsync("dashboard-dark");
+        await page.GotoAsync("/Account/Sessions");
+        await CheckAsync("sessions-dark");
+        await page.GotoAsync("/Account/ChangePassword");
+        await CheckAsync("change-password-dark");
+        await page.GotoAsync("/Account/Delete");
+        await CheckAsync("delete-account-dark");
+        await page.GotoAsync("/");
+        await CheckAsync("home-signed-in-dark");
+        await page.GotoAsync("/Account/ChangeEmail");
+        await CheckAsync("change-email");
+        var newEmail = "n" + email;
+        await page.GetByLabel("New email address", new() { Exact = true }).FillAsync(newEmail);
+        await page.GetByLabel("Current password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await Expect(page.GetByTestId("change-email-sent")).ToBeVisibleAsync();
+        await CheckAsync("change-email-sent");
+        await page.GotoAsync(PathOf(await MailedLinkAsync(smtp, newEmail, "Confirm your new email address", "/Account/ConfirmEmailChange")));
+        await CheckAsync("confirm-email-change");
         await page.GotoAsync("/TokenDemo");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
@@ -173,4 +233,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [0xA0], clientDataJson: [0x7B, 0x7D]) { Name = name };
         Assert.True((await users.AddOrUpdatePasskeyAsync((await users.FindByEmailAsync(email))!, passkey)).Succeeded);
     }
+    /// <summary>The newest link with <paramref name="path"/> mailed to <paramref name="to"/> under <paramref name="subject"/>.</summary>
+    private static async Task<Uri> MailedLinkAsync(TestSmtpServer smtp, string to, string subject, string path)
+    {
+        var mail = (await smtp.WaitForMessagesAsync(1, m => TestSmtpServer.SentTo(m, to) && m.Subject == subject))[^1];
+        return new Uri(Regex.Matches(mail.TextBody ?? "", "https://\\S+").Select(m => m.Value).Single(url => new Uri(url).AbsolutePath == path));
+    }
+
+    // The mail's links name the public address (App:PublicUrl); this app serves the same paths.
+    private static string PathOf(Uri link) => link.PathAndQuery;
 }

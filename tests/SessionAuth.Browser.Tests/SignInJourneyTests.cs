@@ -31,7 +31,7 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
         await SubmitRegisterFormAsync(page, email);
 
         await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
-        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your account is ready. Sign in to continue.");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(SessionAuth.Web.Pages.Account.LoginModel.RegisteredText);
         await Screenshots.SaveAsync(page, "03-login");
 
         // No return URL was asked for, so sign-in lands on the person's own dashboard.

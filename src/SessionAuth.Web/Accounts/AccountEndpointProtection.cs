@@ -32,7 +32,7 @@ internal static class AccountEndpointProtection
         services.AddOptions<RazorPagesOptions>().PostConfigure<IOptions<AccountEndpointOptions>>((pages, account) =>
         {
             var maxBytes = account.Value.MaxRequestBytes;
-            foreach (var route in AppRoutes.PasswordForms)
+            foreach (var route in AppRoutes.LimitedForms)
             {
                 pages.Conventions.AddPageApplicationModelConvention(route, page =>
                 {

@@ -70,6 +70,13 @@ internal static class AccountsExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<PasswordPolicyOptions>>(
             (identity, policy) => identity.Password.RequiredLength = policy.Value.MinimumLength);
+        builder.Services.AddOptions<AccountFlowOptions>().BindConfiguration(AccountFlowOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PasswordResetTokenProviderOptions>().Configure<IOptions<AccountFlowOptions>>((reset, flows) =>
+        {
+            reset.Name = PasswordResetTokenProvider.ProviderName;
+            reset.TokenLifespan = flows.Value.PasswordResetLifetime;
+        });
         // PasswordHasher's V3 format is PBKDF2-HMAC-SHA512; older hashes report "rehash needed" and
         // UserManager rewrites them at the next successful sign-in.
         builder.Services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordPolicyOptions>>(
@@ -83,6 +90,9 @@ internal static class AccountsExtensions
         // Admin:Emails decides who holds the operators' role (OperatorRole), at start-up, sign-in and re-validation.
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<OperatorRole>();
+        // The account flows' mail (codes, links on App:PublicUrl, words) and the equal answer time of the mail forms.
+        builder.Services.AddScoped<AccountMailer>();
+        builder.Services.AddSingleton<AnswerTimeFloor>();
         // The session scheme asks the accounts database about a session's user, and sign-out rotates the stamp.
         builder.Services.AddScoped<ISessionUserValidator, AccountSessionUserValidator>();
         // Pages end sessions through this, so the revoke rules (and the stamp rotation) live in one place.
@@ -106,13 +116,20 @@ internal static class AccountsExtensions
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Stores.SchemaVersion = IdentitySchema;
+                // Not options.SignIn.RequireConfirmedEmail: Identity checks that before the password, which would tell
+                // anyone whether an address is confirmed. PasswordSignInCheck asks after a correct password instead.
+                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
+                options.Tokens.EmailConfirmationTokenProvider = EmailLinkTokenProvider.ProviderName;
+                options.Tokens.ChangeEmailTokenProvider = EmailLinkTokenProvider.ProviderName;
             })
             .AddRoles<IdentityRole>()
-            // After AddRoles, which registers its own factory: roles come from OperatorRole.
+            // After AddRoles, which registers its own factory: roles come from OperatorRole, plus email_verified.
             .AddClaimsPrincipalFactory<AccountClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddPasswordValidator<PasswordPolicyValidator>()
             .AddErrorDescriber<AccountErrorDescriber>()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
+            .AddTokenProvider<EmailLinkTokenProvider>(EmailLinkTokenProvider.ProviderName)
             // Ours keeps the passkey ceremonies' state on the server and signs in to the session scheme.
             .AddSignInManager<AccountSignInManager>();
         builder.AddPasskeys();

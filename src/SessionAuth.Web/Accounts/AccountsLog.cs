@@ -44,11 +44,43 @@ internal static partial class AccountsLog
         Message = "After the password hash upgrade of user {UserId}, the other sessions and API grants could not be moved to the new security stamp; they end at their next check")]
     public static partial void CredentialsNotMovedAfterHashUpgrade(ILogger logger, string userId, Exception exception);
 
-    [LoggerMessage(EventId = 1018, EventName = "OperatorRoleApplied", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1018, EventName = "RegistrationOfTakenEmail", Level = LogLevel.Information,
+        Message = "Registration with the address {EmailFingerprint}, which already has an account: its owner is told by mail, the form answers as for a new account")]
+    public static partial void RegistrationOfTakenEmail(ILogger logger, string emailFingerprint);
+
+    [LoggerMessage(EventId = 1019, EventName = "PasswordResetRequested", Level = LogLevel.Information,
+        Message = "Password reset asked for {EmailFingerprint} from {ClientIp}: {Outcome}")]
+    public static partial void PasswordResetRequested(ILogger logger, string emailFingerprint, string? clientIp, string outcome);
+
+    [LoggerMessage(EventId = 1020, EventName = "PasswordReset", Level = LogLevel.Information,
+        Message = "User {UserId} reset their password by mail; {EndedCredentials} session(s) and API grant(s) ended")]
+    public static partial void PasswordReset(ILogger logger, string userId, int endedCredentials);
+
+    [LoggerMessage(EventId = 1021, EventName = "MailLinkRefused", Level = LogLevel.Information,
+        Message = "A {Flow} link was refused (used, expired, superseded or not ours) for user {UserId}")]
+    public static partial void MailLinkRefused(ILogger logger, string flow, string? userId);
+
+    [LoggerMessage(EventId = 1022, EventName = "EmailConfirmed", Level = LogLevel.Information,
+        Message = "User {UserId} confirmed their email address")]
+    public static partial void EmailConfirmed(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 1023, EventName = "ConfirmationRequested", Level = LogLevel.Information,
+        Message = "A new confirmation link was asked for {EmailFingerprint} from {ClientIp}: {Outcome}")]
+    public static partial void ConfirmationRequested(ILogger logger, string emailFingerprint, string? clientIp, string outcome);
+
+    [LoggerMessage(EventId = 1024, EventName = "EmailChangeRequested", Level = LogLevel.Information,
+        Message = "User {UserId} asked to change their email address to {NewEmailFingerprint}: {Outcome}")]
+    public static partial void EmailChangeRequested(ILogger logger, string userId, string newEmailFingerprint, string outcome);
+
+    [LoggerMessage(EventId = 1025, EventName = "EmailChanged", Level = LogLevel.Information,
+        Message = "User {UserId} changed their email address; {EndedCredentials} other session(s) and API grant(s) ended")]
+    public static partial void EmailChanged(ILogger logger, string userId, int endedCredentials);
+
+    [LoggerMessage(EventId = 1026, EventName = "OperatorRoleApplied", Level = LogLevel.Information,
         Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) exist, {Given} given the role, {Taken} had it taken away")]
     public static partial void OperatorRoleApplied(ILogger logger, int listed, int given, int taken);
 
-    [LoggerMessage(EventId = 1019, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1027, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
         Message = "The Admin role of user {UserId} could not be brought in line with Admin:Emails in the accounts database ({Reason}); the session's roles follow the list anyway")]
     public static partial void OperatorRoleNotStored(ILogger logger, string userId, string reason, Exception? exception);
 }

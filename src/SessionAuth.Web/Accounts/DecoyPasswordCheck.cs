@@ -14,4 +14,7 @@ public sealed class DecoyPasswordCheck(IPasswordHasher<ApplicationUser> hasher)
         hasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
 
     public void Verify(string password) => hasher.VerifyHashedPassword(_nobody, _hash.Value, password);
+
+    /// <summary>The work of hashing a new password, where an answer must cost what creating an account costs.</summary>
+    public void Hash(string password) => hasher.HashPassword(_nobody, password);
 }

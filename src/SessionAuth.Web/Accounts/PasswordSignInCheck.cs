@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
@@ -14,7 +15,8 @@ namespace SessionAuth.Web.Accounts;
 /// hashing: response times do not tell which accounts exist), and log the same security events and
 /// activity rows (a failure is recorded for a known email only, after the answer is sent, so it costs
 /// the answer no time an unknown email would not).
-/// Returns the user when the password is right and the account is not locked, else null.
+/// Only a correct password learns more than "no": that the account is locked for now, or that its address
+/// must be confirmed first (<see cref="AccountFlowOptions.RequireConfirmedEmail"/>).
 /// </summary>
 public sealed class PasswordSignInCheck(
     SignInManager<ApplicationUser> signInManager,
@@ -23,18 +25,31 @@ public sealed class PasswordSignInCheck(
     SessionRevocation sessions,
     AccountsDbContext db,
     ActivityLog activity,
+    AccountLocks locks,
+    IOptions<AccountFlowOptions> flows,
     SessionAuthMetrics metrics,
     ILogger<PasswordSignInCheck> logger)
 {
-    public async Task<ApplicationUser?> CheckAsync(string email, string password, HttpContext http, CancellationToken cancellationToken)
+    public async Task<SignInCheckResult> CheckAsync(string email, string password, HttpContext http, CancellationToken cancellationToken)
     {
         var clientIp = http.Connection.RemoteIpAddress?.ToString();
         var users = signInManager.UserManager;
         var user = await users.FindByEmailAsync(email);
         if (user is null || await users.IsLockedOutAsync(user))
         {
-            // Unknown email and locked account do the same work as a wrong password, and read the same.
-            decoy.Verify(password);
+            // Unknown email and locked account do the same work as a wrong password, and read the same. A lockout from
+            // wrong guesses checks the real hash (the same work): its owner, who knows the password, hears why and is
+            // offered the reset. An operator's lock stays silent: a reset would not lift it.
+            var lockedButRight = false;
+            if (user is { PasswordHash: { } hash } && !locks.IsLockedByOperator(user))
+            {
+                lockedButRight = users.PasswordHasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
+            }
+            else
+            {
+                decoy.Verify(password);
+            }
+
             metrics.SignInFailed(user is null ? "unknown-email" : "locked-out");
             AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, user is null ? "unknown email" : "locked out");
             if (user is not null)
@@ -42,7 +57,7 @@ public sealed class PasswordSignInCheck(
                 activity.RecordAfterResponse(user.Id, ActivityKind.SignInFailed, http, "account locked");
             }
 
-            return null;
+            return lockedButRight ? new(SignInCheckOutcome.LockedOut, null) : SignInCheckResult.Failed;
         }
 
         var hashBefore = user.PasswordHash;
@@ -59,7 +74,7 @@ public sealed class PasswordSignInCheck(
                 activity.RecordAfterResponse(user.Id, ActivityKind.LockedOut, http);
             }
 
-            return null;
+            return SignInCheckResult.Failed;
         }
 
         if (!string.Equals(hashBefore, user.PasswordHash, StringComparison.Ordinal))
@@ -68,7 +83,14 @@ public sealed class PasswordSignInCheck(
             await KeepCredentialsAsync(user, stampBefore, cancellationToken);
         }
 
-        return user;
+        if (flows.Value.RequireConfirmedEmail && !user.EmailConfirmed)
+        {
+            metrics.SignInFailed("email-not-confirmed");
+            AccountsLog.LoginFailed(logger, await fingerprint.OfAsync(email, cancellationToken), clientIp, "email not confirmed");
+            return new(SignInCheckOutcome.EmailNotConfirmed, null);
+        }
+
+        return new(SignInCheckOutcome.Succeeded, user);
     }
 
     /// <summary>
@@ -99,4 +121,24 @@ public sealed class PasswordSignInCheck(
             AccountsLog.CredentialsNotMovedAfterHashUpgrade(logger, user.Id, ex);
         }
     }
+}
+
+public enum SignInCheckOutcome
+{
+    /// <summary>Unknown email, wrong password, or locked (by an operator, or with a wrong password): one answer for all.</summary>
+    Failed,
+
+    Succeeded,
+
+    /// <summary>The right password, on an account locked for now by wrong guesses.</summary>
+    LockedOut,
+
+    /// <summary>The right password, on an account whose address is unconfirmed while <see cref="AccountFlowOptions.RequireConfirmedEmail"/> is on.</summary>
+    EmailNotConfirmed,
+}
+
+/// <summary>The outcome; <see cref="User"/> is set only when the sign-in may go ahead.</summary>
+public readonly record struct SignInCheckResult(SignInCheckOutcome Outcome, ApplicationUser? User)
+{
+    public static SignInCheckResult Failed => new(SignInCheckOutcome.Failed, null);
 }

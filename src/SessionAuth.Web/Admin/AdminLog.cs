@@ -25,4 +25,8 @@ internal static partial class AdminLog
     [LoggerMessage(EventId = 6005, EventName = "OperatorLockSessionsPending", Level = LogLevel.Warning,
         Message = "Operator {OperatorId} locked user {UserId}, but the session store could not be reached: the sessions and grants end at their next check")]
     public static partial void LockSessionsPending(ILogger logger, string operatorId, string userId, Exception exception);
+
+    [LoggerMessage(EventId = 6006, EventName = "OperatorSentPasswordReset", Level = LogLevel.Warning,
+        Message = "Operator {OperatorId} had a password-reset link mailed to user {UserId}: {Outcome}")]
+    public static partial void SentPasswordReset(ILogger logger, string operatorId, string userId, string outcome);
 }

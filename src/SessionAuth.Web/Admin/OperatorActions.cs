@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Email;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Sessions;
 
@@ -20,6 +21,9 @@ public enum OperatorOutcome
 
     /// <summary>Locked, but the session store could not be reached: sessions and grants end at their next check.</summary>
     LockedSessionsPending,
+
+    /// <summary>The user's address already had Email:MaxPerRecipientPerHour such mails this hour: none sent now.</summary>
+    MailCapReached,
 }
 
 public sealed record OperatorResult(OperatorOutcome Outcome, int Ended = 0);
@@ -34,6 +38,7 @@ public sealed class OperatorActions(
     UserManager<ApplicationUser> users,
     AccountLocks locks,
     SessionRevocation revocation,
+    AccountMailer mailer,
     ActivityLog activity,
     ILogger<OperatorActions> logger)
 {
@@ -114,6 +119,29 @@ public sealed class OperatorActions(
 
         await RecordAsync(userId, ActivityKind.UnlockedByAdministrator, null);
         AdminLog.UnlockedAccount(logger, operatorId, userId);
+        return new OperatorResult(OperatorOutcome.Done);
+    }
+
+    /// <summary>
+    /// Mails the user a password-reset link (the owner's own forgot-password mail: one use, Accounts:PasswordResetLifetime),
+    /// for an account the operator has just secured. Nothing else changes until the user opens it; the per-recipient
+    /// cap (Email:MaxPerRecipientPerHour) applies as it does to the owner's own requests.
+    /// </summary>
+    public async Task<OperatorResult> SendPasswordResetAsync(string operatorId, string userId, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is not { Email: not null } user)
+        {
+            return new OperatorResult(OperatorOutcome.UserNotFound);
+        }
+
+        var queued = await mailer.SendPasswordResetAsync(user, cancellationToken);
+        AdminLog.SentPasswordReset(logger, operatorId, userId, queued.ToString());
+        if (queued == MailQueueResult.RecipientCapReached)
+        {
+            return new OperatorResult(OperatorOutcome.MailCapReached);
+        }
+
+        await RecordAsync(userId, ActivityKind.PasswordResetSentByAdministrator, null);
         return new OperatorResult(OperatorOutcome.Done);
     }
 

@@ -58,11 +58,14 @@ internal static partial class BadSettings
         return message;
     }
 
-    /// <summary>Keys and connection strings (which may hold passwords) are named, never echoed.</summary>
+    /// <summary>
+    /// Keys, passwords and connection strings (which may hold passwords) are named, never echoed. A name that only
+    /// speaks of passwords (Accounts:PasswordResetLifetime, PasswordPolicy:MinimumScore) holds none and is echoed.
+    /// </summary>
     private static bool IsSecret(string key) =>
         key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
         || key.Split(':').Any(part => part.EndsWith("Key", StringComparison.Ordinal) || part.EndsWith("Keys", StringComparison.Ordinal)
-            || part.Contains("Password", StringComparison.Ordinal) || part.Contains("Secret", StringComparison.Ordinal));
+            || part.EndsWith("Password", StringComparison.Ordinal) || part.Contains("Secret", StringComparison.Ordinal));
 
     private static string Conversion(string key, string type, IConfiguration? configuration)
     {

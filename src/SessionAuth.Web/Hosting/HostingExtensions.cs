@@ -9,11 +9,17 @@ namespace SessionAuth.Web.Hosting;
 
 internal static class HostingExtensions
 {
+    public const string RequestLineCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks();
+        // The host's "Request starting" and "Request finished" lines print each URL with its query string, where a
+        // mailed link carries its code (a password reset, a confirmation): they never reach a log. Added after the
+        // configuration's rules, so this one wins over a Logging:LogLevel entry for the same category.
+        builder.Logging.AddFilter(RequestLineCategory, level => level >= LogLevel.Warning);
         // SIGTERM: Kestrel stops listening at once, and requests under way get this long to finish.
         // Read from configuration, not IOptions<HostingOptions>: the host resolves HostOptions while it
         // is built, and a bad Hosting setting must be reported with every other one (ValidateSettings).

@@ -18,6 +18,13 @@ public static class AppRoutes
     public const string ChangePassword = "/Account/ChangePassword";
     public const string Sessions = "/Account/Sessions";
     public const string DeleteAccount = "/Account/Delete";
+    public const string Preferences = "/Account/Preferences";
+    public const string ConfirmEmail = "/Account/ConfirmEmail";
+    public const string ResendConfirmation = "/Account/ResendConfirmation";
+    public const string ForgotPassword = "/Account/ForgotPassword";
+    public const string ResetPassword = "/Account/ResetPassword";
+    public const string ChangeEmail = "/Account/ChangeEmail";
+    public const string ConfirmEmailChange = "/Account/ConfirmEmailChange";
     public const string TokenDemo = "/TokenDemo";
 
     /// <summary>The signed-in person's passkeys: list, add, rename, remove.</summary>
@@ -40,5 +47,14 @@ public static class AppRoutes
     public static string AdminUserPath(string userId) => $"{AdminUser}/{Uri.EscapeDataString(userId)}";
 
     /// <summary>The forms that take a password: brute force, stuffing and enumeration aim here.</summary>
-    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount];
+    public static readonly IReadOnlyList<string> PasswordForms = [Login, Register, ChangePassword, DeleteAccount, ResetPassword, ChangeEmail];
+
+    /// <summary>The forms that send mail to an address someone types: mail bombing aims here.</summary>
+    public static readonly IReadOnlyList<string> MailForms = [ForgotPassword, ResendConfirmation];
+
+    /// <summary>The pages a mailed link opens, whose POST checks the code the link carries.</summary>
+    public static readonly IReadOnlyList<string> CodeForms = [ConfirmEmail, ConfirmEmailChange];
+
+    /// <summary>Every form with the per-address rate limit and the body cap.</summary>
+    public static IEnumerable<string> LimitedForms => PasswordForms.Concat(MailForms).Concat(CodeForms);
 }

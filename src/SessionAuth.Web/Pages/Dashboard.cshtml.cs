@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Hosting;
 using SessionAuth.Web.Sessions;
 
@@ -19,6 +20,9 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
 
     public string InstanceName => hosting.Value.InstanceName;
 
+    /// <summary>From the session record (a claim written at sign-in), so the page still reads no database.</summary>
+    public bool EmailUnconfirmed => AccountClaimsPrincipalFactory.IsUnconfirmed(User);
+
     public void OnGet()
     {
         // The authentication handler put the session here when it resolved the cookie: no second lookup.
@@ -28,10 +32,13 @@ public sealed class DashboardModel(IOptions<ServerSessionOptions> sessionOptions
         SessionFingerprint = session.Id.Fingerprint();
         StoreName = session.StoreName;
         IdleExpiresAt = Session.IdleDeadline(time.GetUtcNow(), sessionOptions.Value.IdleTimeoutFor(Session.IsPersistent));
+        TimeZone = DisplayPreferences.TimeZone(HttpContext);
     }
 
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>This device's time zone (Preferences), UTC until one is chosen.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    public string Format(DateTimeOffset value) => DisplayPreferences.Format(value, TimeZone);
 
     /// <summary>Machine-readable, for &lt;time datetime&gt;: UTC with a Z, so there is no "+" to HTML-encode.</summary>
     public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);

@@ -21,6 +21,12 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Logout)
             // A passkey sign-in's challenge, asked for by the login page's script.
             .AllowAnonymousToPage(AppRoutes.PasskeyRequestOptions)
+            // Reached from a mailed link or by someone who cannot sign in: the account flows by mail.
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmail)
+            .AllowAnonymousToPage(AppRoutes.ResendConfirmation)
+            .AllowAnonymousToPage(AppRoutes.ForgotPassword)
+            .AllowAnonymousToPage(AppRoutes.ResetPassword)
+            .AllowAnonymousToPage(AppRoutes.ConfirmEmailChange)
             // The demo signs in through the token API, not the cookie: anyone may open it.
             .AllowAnonymousToPage(AppRoutes.TokenDemo)
             // The operators' console: signed in and holding the operators' role; anyone else signed in gets a 403 page.

@@ -45,9 +45,20 @@ public interface ISessionStore
 
     /// <summary>
     /// Writes <paramref name="record"/> (the session's record with a new <see cref="SessionRecord.ValidatedAt"/>)
-    /// over the stored one, keeping its expiry, only if the session still exists. One command.
+    /// over the stored one, keeping its expiry and its stored data (<see cref="SessionRecord.Data"/> of
+    /// <paramref name="record"/> is ignored: a parallel request may have changed it), only if the session
+    /// still exists. One command.
     /// </summary>
     Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges one request's changes to the session's <c>HttpContext.Session</c> data into the stored data in
+    /// one atomic step (one command on Redis, in the session's slot), keeping the session's expiry. A session
+    /// that has ended is not revived (<see cref="SessionDataCommit.SessionGone"/>); data that would pass
+    /// <paramref name="maxBytes"/> after the merge is not written (<see cref="SessionDataCommit.TooLarge"/>,
+    /// with the size it would have had).
+    /// </summary>
+    Task<(SessionDataCommit Outcome, int Size)> CommitDataAsync(SessionId id, SessionDataChanges changes, int maxBytes, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sets <paramref name="newStamp"/> on every live session of the user that carries <paramref name="replacedStamp"/>,

@@ -161,8 +161,34 @@ internal sealed class InMemorySessionStore(IOptions<ServerSessionOptions> option
                 return Task.FromResult(false);
             }
 
-            _sessions[handle] = entry with { Record = record };
+            // The stored data stays: only CommitDataAsync changes it, as in the Redis store.
+            _sessions[handle] = entry with { Record = record with { Data = entry.Record.Data } };
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<(SessionDataCommit Outcome, int Size)> CommitDataAsync(
+        SessionId id, SessionDataChanges changes, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        var handle = id.Handle;
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(handle, out var entry) || entry.IsExpired(now))
+            {
+                return Task.FromResult((SessionDataCommit.SessionGone, 0));
+            }
+
+            // Merged under the lock, in the same format the Redis store keeps: one parser for both.
+            var merged = changes.ApplyTo(SessionDataFormat.Parse(entry.Record.Data.Span));
+            var size = SessionDataFormat.SizeOf(merged);
+            if (size > maxBytes)
+            {
+                return Task.FromResult((SessionDataCommit.TooLarge, size));
+            }
+
+            _sessions[handle] = entry with { Record = entry.Record with { Data = SessionDataFormat.Write(merged) } };
+            return Task.FromResult((SessionDataCommit.Stored, 0));
         }
     }
 

@@ -9,7 +9,8 @@ namespace SessionAuth.Web.Sessions;
 /// Sessions in Redis. Layout (P = Sessions:KeyPrefix, T = the user tag that starts every session id,
 /// H = the session's <see cref="SessionHandle"/>, SHA-256 of its id):
 /// <list type="bullet">
-/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, TTL = idle timeout (the persistent one for "Keep me signed in").</item>
+/// <item><c>P:{T}:s:H</c> — string, the JSON <see cref="SessionRecord"/>, then, once a page has stored some, a newline and the
+/// session's <c>HttpContext.Session</c> data (<see cref="SessionDataFormat"/>); TTL = idle timeout (the persistent one for "Keep me signed in").</item>
 /// <item><c>P:{T}:u:&lt;user id&gt;</c> — set of the user's session handles, expiring at the latest absolute expiry of any of them (it only grows).</item>
 /// </list>
 /// Only the cookie holds a session id: Redis, its backups and any client error quoting a key hold
@@ -92,6 +93,54 @@ internal sealed class RedisSessionStore(
         return evicted
         """;
 
+    /// <summary>
+    /// Merges one request's changes into the session's data, atomically on the session's key (one slot).
+    /// KEYS[1] = the session; ARGV[1] = "1" when the request cleared the data first, ARGV[2] = the byte
+    /// limit, ARGV[3] = n, then n (key, base64 value) pairs it set, then the keys it removed. A session
+    /// that is gone stays gone (0: never revived by a late commit); SET … KEEPTTL leaves its expiry alone.
+    /// The size is counted as the app counts it (key bytes plus decoded value bytes); over the limit,
+    /// nothing is written and the size comes back negative.
+    /// </summary>
+    private const string CommitDataScript = """
+        local stored = redis.call('GET', KEYS[1])
+        if not stored then return 0 end
+        local cut = string.find(stored, '\n', 1, true)
+        local record, data = stored, {}
+        if cut then
+          record = string.sub(stored, 1, cut - 1)
+          if ARGV[1] ~= '1' then data = cjson.decode(string.sub(stored, cut + 1)) end
+        end
+        local sets = tonumber(ARGV[3])
+        for i = 4, 3 + 2 * sets, 2 do data[ARGV[i]] = ARGV[i + 1] end
+        for i = 4 + 2 * sets, #ARGV do data[ARGV[i]] = nil end
+        local size, empty = 0, true
+        for key, value in pairs(data) do
+          empty = false
+          local padding = 0
+          if string.sub(value, -2) == '==' then padding = 2 elseif string.sub(value, -1) == '=' then padding = 1 end
+          size = size + #key + #value / 4 * 3 - padding
+        end
+        if size > tonumber(ARGV[2]) then return -size end
+        if empty then
+          redis.call('SET', KEYS[1], record, 'KEEPTTL')
+        else
+          redis.call('SET', KEYS[1], record .. '\n' .. cjson.encode(data), 'KEEPTTL')
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Re-validation's write: the new record (ARGV[1]) over the stored one, keeping the data stored after
+    /// it (a parallel request may have changed that since this one read it) and the expiry; 0 when gone.
+    /// </summary>
+    private const string UpdateScript = """
+        local stored = redis.call('GET', KEYS[1])
+        if not stored then return 0 end
+        local cut = string.find(stored, '\n', 1, true)
+        redis.call('SET', KEYS[1], cut and (ARGV[1] .. string.sub(stored, cut)) or ARGV[1], 'KEEPTTL')
+        return 1
+        """;
+
     private readonly ServerSessionOptions _options = options.Value;
 
     public string Name => "redis";
@@ -113,7 +162,7 @@ internal sealed class RedisSessionStore(
                 [
                     SessionKeyPrefix(tag),
                     id.Handle.Value,
-                    Serialize(record),
+                    Stored(record),
                     (long)InitialTtl(record).TotalMilliseconds,
                     record.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
                     _options.MaxPerUser,
@@ -292,8 +341,42 @@ internal sealed class RedisSessionStore(
         });
 
     public Task<bool> UpdateAsync(SessionId id, SessionRecord record, CancellationToken cancellationToken = default) =>
-        // SET … KEEPTTL XX: the idle expiry the last GETEX set stays, and a session ended meanwhile stays ended.
-        Guard(() => Db.StringSetAsync(SessionKey(id), Serialize(record), expiry: null, keepTtl: true, when: When.Exists));
+        // One script, SET … KEEPTTL inside: the idle expiry the last GETEX set stays, a session ended meanwhile
+        // stays ended, and the data stays whatever the last commit left.
+        Guard(async () => (long)await Db.ScriptEvaluateAsync(UpdateScript, [SessionKey(id)], [Serialize(record)]) == 1);
+
+    public Task<(SessionDataCommit Outcome, int Size)> CommitDataAsync(
+        SessionId id, SessionDataChanges changes, int maxBytes, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var sets = changes.Changes.Where(change => change.Value is not null).ToList();
+            var arguments = new RedisValue[3 + 2 * sets.Count + (changes.Changes.Count - sets.Count)];
+            arguments[0] = changes.Cleared ? "1" : "0";
+            arguments[1] = maxBytes;
+            arguments[2] = sets.Count;
+            var at = 3;
+            foreach (var (key, value) in sets)
+            {
+                arguments[at++] = key;
+                arguments[at++] = Convert.ToBase64String(value!);
+            }
+
+            foreach (var (key, value) in changes.Changes)
+            {
+                if (value is null)
+                {
+                    arguments[at++] = key;
+                }
+            }
+
+            var result = (long)await Db.ScriptEvaluateAsync(CommitDataScript, [SessionKey(id)], arguments);
+            return result switch
+            {
+                1 => (SessionDataCommit.Stored, 0),
+                0 => (SessionDataCommit.SessionGone, 0),
+                _ => (SessionDataCommit.TooLarge, (int)-result),
+            };
+        });
 
     public Task<int> RestampAllByUserAsync(string userId, string replacedStamp, string newStamp, CancellationToken cancellationToken = default) =>
         Guard(async () =>
@@ -322,7 +405,7 @@ internal sealed class RedisSessionStore(
                     }
 
                     transaction.AddCondition(Condition.StringEqual(keys[i], values[i]));
-                    _ = transaction.StringSetAsync(keys[i], Serialize(record with { SecurityStamp = newStamp }),
+                    _ = transaction.StringSetAsync(keys[i], Stored(record with { SecurityStamp = newStamp }),
                         expiry: null, keepTtl: true, when: When.Exists);
                     count++;
                 }
@@ -396,14 +479,22 @@ internal sealed class RedisSessionStore(
         return handles;
     }
 
+    /// <summary>The record's JSON alone.</summary>
     private static byte[] Serialize(SessionRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(record, SessionJsonContext.Default.SessionRecord);
+
+    /// <summary>The record's JSON and its data, as the key holds them.</summary>
+    private static byte[] Stored(SessionRecord record) =>
+        record.Data.IsEmpty ? Serialize(record) : SessionDataFormat.Join(Serialize(record), record.Data.Span);
 
     private static SessionRecord? Deserialize(RedisValue value)
     {
         try
         {
-            return JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)value).Span, SessionJsonContext.Default.SessionRecord);
+            // The data stays bytes (a slice of the reply, no copy) until a page reads HttpContext.Session.
+            var (json, data) = SessionDataFormat.Split((ReadOnlyMemory<byte>)value);
+            var record = JsonSerializer.Deserialize(json.Span, SessionJsonContext.Default.SessionRecord);
+            return data.IsEmpty || record is null ? record : record with { Data = data };
         }
         catch (JsonException)
         {

@@ -19,4 +19,7 @@ public static class ServerSessionDefaults
 
     /// <summary>The absolute timeout of a session signed in with "Keep me signed in".</summary>
     public static readonly TimeSpan PersistentAbsoluteTimeout = TimeSpan.FromDays(30);
+
+    /// <summary>Most bytes of one session's <c>HttpContext.Session</c> data: 4 KB.</summary>
+    public const int MaxDataBytes = 4096;
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SessionAuth.Web.Infrastructure;
@@ -31,7 +32,7 @@ internal sealed class ServerSessionHandler(
         var cookie = SessionCookieReader.Read(Request, Options.CookieName);
         if (string.IsNullOrEmpty(cookie))
         {
-            return AuthenticateResult.NoResult();
+            return NoSession(AuthenticateResult.NoResult());
         }
 
         try
@@ -41,7 +42,7 @@ internal sealed class ServerSessionHandler(
             {
                 SessionLog.RejectedCookie(Logger);
                 DeleteCookie();
-                return AuthenticateResult.NoResult();
+                return NoSession(AuthenticateResult.NoResult());
             }
 
             var started = time.GetTimestamp();
@@ -63,7 +64,7 @@ internal sealed class ServerSessionHandler(
                 var validation = await RevalidateAsync(id.Value, record);
                 if (validation.Unavailable)
                 {
-                    return AuthenticateResult.NoResult();
+                    return NoSession(AuthenticateResult.NoResult());
                 }
 
                 record = validation.Record;
@@ -72,10 +73,12 @@ internal sealed class ServerSessionHandler(
             if (record is null)
             {
                 DeleteCookie();
-                return AuthenticateResult.NoResult();
+                return NoSession(AuthenticateResult.NoResult());
             }
 
             Context.Features.Set(new ServerSessionFeature(id.Value, record, store.Name));
+            // HttpContext.Session: the data came with the record; nothing is parsed unless a page reads it.
+            Context.Features.Set<ISessionFeature>(new ServerSessionData(Context, id.Value, record.Data, store, Options.MaxDataBytes));
             return AuthenticateResult.Success(new AuthenticationTicket(CreatePrincipal(record), Scheme.Name));
         }
         catch (SessionStoreUnavailableException ex)
@@ -83,7 +86,7 @@ internal sealed class ServerSessionHandler(
             // Fail closed: nobody is signed in while the store is away; the challenge answers 503.
             Context.Features.Set(new SessionStoreUnavailableFeature());
             SessionLog.StoreUnavailable(Logger, store.Name, ex);
-            return AuthenticateResult.Fail(ex.Message);
+            return NoSession(AuthenticateResult.Fail(ex.Message));
         }
     }
 
@@ -103,8 +106,11 @@ internal sealed class ServerSessionHandler(
         var value = await protector.ProtectAsync(id, Context.RequestAborted);
         var evicted = await store.CreateAsync(id, record, Context.RequestAborted);
 
-        // Later code in this request (e.g. "end my other sessions") sees the session it now has.
+        // Later code in this request (e.g. "end my other sessions") sees the session it now has, and its
+        // HttpContext.Session starts empty: nothing of the session (or the visitor) before carries over.
         Context.Features.Set(new ServerSessionFeature(id, record, store.Name));
+        EndSessionData();
+        Context.Features.Set<ISessionFeature>(new ServerSessionData(Context, id, ReadOnlyMemory<byte>.Empty, store, Options.MaxDataBytes));
         Response.Cookies.Append(Options.CookieName, value, CookieOptions(record.IsPersistent ? record.AbsoluteExpiresAt : null));
         SessionLog.SessionCreated(Logger, record.UserId, id.Fingerprint(), store.Name, record.IsPersistent);
         metrics.SessionCreated();
@@ -131,8 +137,20 @@ internal sealed class ServerSessionHandler(
             metrics.SessionEnded(SessionEndReason.SignOut);
         }
 
+        EndSessionData();
+        Context.Features.Set<ISessionFeature>(SignedOutSession.Instance);
         DeleteCookie();
     }
+
+    /// <summary>Anonymous: HttpContext.Session says clearly that there is no session data (<see cref="SignedOutSession"/>).</summary>
+    private AuthenticateResult NoSession(AuthenticateResult result)
+    {
+        Context.Features.Set<ISessionFeature>(SignedOutSession.Instance);
+        return result;
+    }
+
+    /// <summary>Changes the request made to a session that ends now are not written.</summary>
+    private void EndSessionData() => (Context.Features.Get<ISessionFeature>() as ServerSessionData)?.End();
 
     /// <summary>
     /// A signed-out session is ended like a revoked one: the stamp rotates and the user's other sessions

@@ -61,6 +61,16 @@ public sealed class ServerSessionOptions : IValidatableObject
     public int MaxPerUser { get; set; }
 
     /// <summary>
+    /// Most bytes of one session's <c>HttpContext.Session</c> data (keys' UTF-8 plus values). The data rides
+    /// in every signed-in request's one Redis read, so it is kept small; a write past it is an exception
+    /// for the page (<see cref="SessionDataTooLargeException"/>), never a silent drop.
+    /// </summary>
+    [Range(1, MaxDataBytesLimit, ErrorMessage = "Sessions:MaxDataBytes must be from 1 to 65536 (bytes of HttpContext.Session data per session, read with every signed-in request).")]
+    public int MaxDataBytes { get; set; } = ServerSessionDefaults.MaxDataBytes;
+
+    internal const int MaxDataBytesLimit = 65_536;
+
+    /// <summary>
     /// How often a session is checked against the accounts database (security stamp, lockout, the user
     /// still existing): the first request after this much time since the last check does it.
     /// </summary>
@@ -153,6 +163,7 @@ public sealed class ServerSessionOptions : IValidatableObject
         scheme.AbsoluteTimeout = AbsoluteTimeout;
         scheme.PersistentAbsoluteTimeout = PersistentAbsoluteTimeout;
         scheme.ValidationInterval = ValidationInterval;
+        scheme.MaxDataBytes = MaxDataBytes;
     }
 
     private static string Show(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

@@ -32,6 +32,9 @@ public sealed class ServerSessionSchemeOptions : AuthenticationSchemeOptions
     /// <summary>How long a session goes between checks against the accounts database.</summary>
     public TimeSpan ValidationInterval { get; set; } = ServerSessionDefaults.ValidationInterval;
 
+    /// <summary>Most bytes (keys' UTF-8 plus values) of one session's <c>HttpContext.Session</c> data.</summary>
+    public int MaxDataBytes { get; set; } = ServerSessionDefaults.MaxDataBytes;
+
     /// <summary>Callbacks for what the scheme ends on its own (an activity log subscribes here).</summary>
     public new ServerSessionEvents Events
     {

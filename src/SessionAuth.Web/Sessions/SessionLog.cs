@@ -59,4 +59,9 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2014, EventName = "SessionEventFailed", Level = LogLevel.Error,
         Message = "A server-session event handler ({Event}) failed; the request goes on")]
     public static partial void EventFailed(ILogger logger, string @event, Exception exception);
+
+    /// <summary>The commit made for a page as its response started; a page that calls CommitAsync gets the exception instead.</summary>
+    [LoggerMessage(EventId = 2015, EventName = "SessionDataCommitFailed", Level = LogLevel.Warning,
+        Message = "The HttpContext.Session changes of session {SessionFingerprint} were not stored ({ExceptionType}: {Reason}); the response says so")]
+    public static partial void DataCommitFailed(ILogger logger, string sessionFingerprint, string exceptionType, string reason, Exception? exception);
 }

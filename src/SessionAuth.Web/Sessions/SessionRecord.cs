@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SessionAuth.Web.Sessions;
 
 /// <summary>What the server keeps about one signed-in session; the cookie holds only its id.</summary>
@@ -38,6 +40,16 @@ public sealed record SessionRecord
     /// it masked (<see cref="SessionAntiforgery"/>). Null only in records written before it existed.
     /// </summary>
     public string? CsrfSecret { get; init; }
+
+    /// <summary>
+    /// The session's <c>HttpContext.Session</c> data as the store keeps it beside the record (a JSON object
+    /// of key to base64 value, <see cref="SessionDataFormat"/>); empty when there is none. Kept as bytes
+    /// and parsed only when a page reads <c>HttpContext.Session</c>, so a page that does not pays nothing.
+    /// Stores write it with the record (sign-in, re-stamping) but never let <see cref="ISessionStore.UpdateAsync"/>
+    /// overwrite it: only <see cref="ISessionStore.CommitDataAsync"/> changes it.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> Data { get; init; }
 
     /// <summary>
     /// When the session ends if nothing uses it after <paramref name="lastUse"/>: the idle deadline,

@@ -29,6 +29,9 @@ internal static class TokenEndpoints
 {
     public const string RefusedRefreshToken = "The refresh token is not valid (unknown, already used, revoked or expired). Sign in again.";
 
+    public const string EmailNotConfirmed =
+        "Confirm your email address before signing in: open the link we mailed you, or ask for a new one at /Account/ResendConfirmation.";
+
     private const string LogCategory = "SessionAuth.Web.Tokens.TokenEndpoints";
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> IssueAsync(
@@ -74,8 +77,14 @@ internal static class TokenEndpoints
 
         var clientIp = context.Connection.RemoteIpAddress?.ToString();
         var logger = logging.CreateLogger(LogCategory);
-        var user = await credentials.CheckAsync(body!.Email!, body.Password!, context, context.RequestAborted);
-        if (user is null)
+        var check = await credentials.CheckAsync(body!.Email!, body.Password!, context, context.RequestAborted);
+        if (check.Outcome == SignInCheckOutcome.EmailNotConfirmed)
+        {
+            // Only after the right password, as on the login form: the address must be confirmed first.
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Email address not confirmed", detail: EmailNotConfirmed);
+        }
+
+        if (check.User is not { } user)
         {
             // The login form's words, for unknown email, wrong password and locked account alike.
             return Unauthorized(context, CredentialInput.InvalidCredentials);

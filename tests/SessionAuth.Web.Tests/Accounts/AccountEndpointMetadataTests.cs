@@ -27,7 +27,11 @@ public sealed class AccountEndpointMetadataTests(AccountEndpointMetadataTests.Sm
 {
     private const long Cap = 4096;
 
-    public static TheoryData<string> PasswordForms() => new() { AppRoutes.Login, AppRoutes.Register, AppRoutes.ChangePassword };
+    public static TheoryData<string> PasswordForms() => new()
+    {
+        AppRoutes.Login, AppRoutes.Register, AppRoutes.ChangePassword, AppRoutes.DeleteAccount, AppRoutes.ResetPassword,
+        AppRoutes.ChangeEmail, AppRoutes.ForgotPassword, AppRoutes.ResendConfirmation, AppRoutes.ConfirmEmail, AppRoutes.ConfirmEmailChange,
+    };
 
     public static TheoryData<string> OtherPages() => new() { AppRoutes.Index, AppRoutes.Dashboard, AppRoutes.Logout, AppRoutes.Error };
 

@@ -10,7 +10,7 @@ namespace SessionAuth.Web.Tests.Accounts;
 public sealed class BruteForceTests
 {
     [Fact]
-    public async Task FiveFailuresLockTheAccountForFifteenMinutesAndItLooksLikeAWrongPassword()
+    public async Task FiveFailuresLockTheAccountForFifteenMinutesAndOnlyTheRightPasswordHearsSo()
     {
         await using var pair = await RedisAppPair.StartAsync();
         var app = pair.App;
@@ -24,11 +24,17 @@ public sealed class BruteForceTests
             wrong.Add(Normalize(await AppClient.BodyAsync(await client.LoginAsync(email, "not the password at all"))));
         }
 
+        var wrongWhileLocked = await client.LoginAsync(email, "not the password either");
         var correctButLocked = await client.LoginAsync(email);
 
+        // A wrong guess while locked reads as any wrong guess; the right password hears why and is offered the reset.
+        Assert.Equal(wrong[0], Normalize(await AppClient.BodyAsync(wrongWhileLocked)));
         Assert.Equal(HttpStatusCode.OK, correctButLocked.StatusCode);
         Assert.Null(AppClient.SetCookie(correctButLocked, AppClient.SessionCookieName));
-        Assert.Equal(wrong[0], Normalize(await AppClient.BodyAsync(correctButLocked)));
+        var lockedHtml = System.Net.WebUtility.HtmlDecode(await AppClient.BodyAsync(correctButLocked));
+        Assert.Contains(Web.Pages.Account.LoginModel.LockedOutText, lockedHtml, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"locked-out-reset\"", lockedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(CredentialInput.InvalidCredentials, lockedHtml, StringComparison.Ordinal);
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var lockoutEnd = await users.GetLockoutEndDateAsync((await users.FindByEmailAsync(email))!);

@@ -6,7 +6,7 @@ namespace SessionAuth.Web.Tests.Accounts;
 
 /// <summary>
 /// The registration race on each accounts provider: the unique index on the user name decides, and
-/// the losers hear "already exists". Fifty password hashes at once hold both cores of a CI machine
+/// the losers hear what the winner hears (a taken address is not told apart). Fifty password hashes at once hold both cores of a CI machine
 /// for seconds, so this runs alone rather than starving the other classes' Redis calls.
 /// </summary>
 [Collection(RunsAlone.Name)]
@@ -22,14 +22,8 @@ public sealed class ConcurrentRegistrationTests
         var clients = Enumerable.Range(0, 50).Select(_ => pair.App.CreateAppClient()).ToList();
         var answers = await RegistrationRace.RegisterAtOnceAsync(clients, email);
 
-        var statuses = answers.Select(r => (int)r.StatusCode).ToList();
-        Assert.All(statuses, status => Assert.True(status is 200 or 302, $"status {status}"));
-        Assert.Equal(1, statuses.Count(s => s == 302));
-        Assert.Equal(49, statuses.Count(s => s == 200));
-        foreach (var loser in answers.Where(r => r.StatusCode == HttpStatusCode.OK))
-        {
-            Assert.Contains(Web.Pages.Account.RegisterModel.EmailTaken, await AppClient.BodyAsync(loser), StringComparison.Ordinal);
-        }
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode));
+        Assert.Single(answers.Select(a => a.Headers.Location?.OriginalString).Distinct());
 
         Assert.Single(await AccountsDb.UsersWithEmailAsync(pair.App, email));
         Assert.Empty(pair.App.Logs.UnhandledExceptions

@@ -2,6 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
+using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Pages.Admin;
 using SessionAuth.Web.Tests.Infrastructure;
 using SessionAuth.Web.Tests.Tokens;
 
@@ -290,10 +293,40 @@ public sealed class AdminConsoleTests
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync(AdminConsole.UsersPath)).StatusCode);
     }
 
+    [Fact]
+    public async Task AnOperatorMailsTheUserAResetLinkThatResetsThePasswordAndTheUserSeesWhoSentIt()
+    {
+        var operatorEmail = Emails.Unique("ops");
+        // Mailed links start at App:PublicUrl, as in production.
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail, new() { ["App:PublicUrl"] = TestSmtpServer.PublicUrl }));
+        var victimEmail = Emails.Unique("stolen");
+        using var victim = pair.App.CreateAppClient();
+        await victim.RegisterAndLoginAsync(victimEmail);
+        var victimId = (await AccountsDb.UserAsync(pair.App, victimEmail)).Id;
+        using var operatorClient = pair.App.CreateAppClient();
+        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+
+        var page = await AdminConsole.SubmitAndFollowAsync(operatorClient, victimId, "admin-password-reset");
+        var mail = (await MailPickup.WaitForMessagesAsync(pair.App.MailPickupDirectory, 1,
+            m => TestSmtpServer.SentTo(m, victimEmail) && m.Subject == "Reset your password"))[0];
+        using var owner = pair.App.CreateAppClient();
+        var reset = await owner.SubmitPageFormAsync(MailedLinks.Find(mail, AppRoutes.ResetPassword).PathAndQuery,
+            new("Input.Password", "a fresh passphrase from the owner"), new("Input.ConfirmPassword", "a fresh passphrase from the owner"));
+
+        Assert.Contains(UserModel.ResetSent, System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await victim.GetAsync("/Dashboard")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.LoginAsync(victimEmail, "a fresh passphrase from the owner")).StatusCode);
+        Assert.Contains(ActivityKind.PasswordResetSentByAdministrator, await AccountsDb.ActivityKindsAsync(pair.App, victimId));
+        Assert.Contains(pair.App.Logs.Entries, e => e.EventId.Id == 6006 && e.Message.Contains(victimId, StringComparison.Ordinal));
+        Assert.DoesNotContain(pair.App.Logs.Entries, e => e.Message.Contains(victimEmail, StringComparison.OrdinalIgnoreCase));
+    }
+
     [Theory]
     [InlineData("admin-end-sessions")]
     [InlineData("admin-lock")]
     [InlineData("admin-unlock")]
+    [InlineData("admin-password-reset")]
     public async Task AFormPostedWithoutTheSessionsCsrfTokenIsA400AndChangesNothing(string testId)
     {
         var operatorEmail = Emails.Unique("ops");
@@ -313,7 +346,8 @@ public sealed class AdminConsoleTests
         Assert.Equal(HttpStatusCode.BadRequest, withAForgedOne.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync("/Dashboard")).StatusCode);
         Assert.Null((await AccountsDb.UserAsync(pair.App, victimEmail)).LockoutEnd);
-        Assert.DoesNotContain(pair.App.Logs.Entries, e => e.EventId.Id is EndedEvent or LockedEvent or UnlockedEvent);
+        Assert.DoesNotContain(pair.App.Logs.Entries, e => e.EventId.Id is EndedEvent or LockedEvent or UnlockedEvent or 6006);
+        Assert.DoesNotContain(await pair.App.OutboxAsync(), row => row.Kind == Web.Email.MailKinds.PasswordReset);
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ public sealed class StartupSettingsTests
     [InlineData("AccountEndpoints__PermitLimit", "0", "AccountEndpoints:PermitLimit", "between 1 and")]
     [InlineData("AccountEndpoints__MaxRequestBytes", "lots", "AccountEndpoints:MaxRequestBytes", "whole number")]
     [InlineData("Api__RefreshPermitLimit", "0", "Api:RefreshPermitLimit", "between 1 and")]
+    [InlineData("Accounts__PasswordResetLifetime", "00:00:00", "Accounts:PasswordResetLifetime", "between 00:00:01 and")]
+    [InlineData("Accounts__RequireConfirmedEmail", "maybe", "Accounts:RequireConfirmedEmail", "true or false")]
     [InlineData("Api__RefreshWindow", "00:00:00", "Api:RefreshWindow", "between 00:00:01 and")]
     [InlineData("HTTPS_PORT", "abc", "HTTPS_PORT", "whole number")]
     [InlineData("Hosting__TrustedProxies__0", "nonsense", "Hosting:TrustedProxies:0", "CIDR")]

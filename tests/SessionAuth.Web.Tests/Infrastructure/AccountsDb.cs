@@ -25,6 +25,22 @@ internal static class AccountsDb
     public static async Task<UserRow> UserAsync(SessionAuthApplication app, string email) =>
         Assert.Single(await UsersWithEmailAsync(app, email));
 
+    /// <summary>The user's whole row as the accounts database holds it now (email, user name, confirmation, stamp, lockout).</summary>
+    public static async Task<ApplicationUser?> FindUserByIdAsync(SessionAuthApplication app, string userId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId);
+    }
+
+    /// <summary>The kinds of the user's activity rows, oldest first.</summary>
+    public static async Task<IReadOnlyList<Web.Accounts.Activity.ActivityKind>> ActivityKindsAsync(SessionAuthApplication app, string userId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        return await db.ActivityEvents.AsNoTracking().Where(e => e.UserId == userId).OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync();
+    }
+
     /// <summary>The shared session cookie-signing key as the accounts database holds it (null before any instance wrote one).</summary>
     public static async Task<byte[]?> CookieKeyAsync(SessionAuthApplication app)
     {

@@ -8,7 +8,7 @@ namespace SessionAuth.Web.Tests.Sessions;
 /// What every session store promises. Each implementation runs these same cases; absolute expiry
 /// is driven by a <see cref="FakeTimeProvider"/>, idle expiry by the store's own clock.
 /// </summary>
-public abstract class SessionStoreContract : IAsyncLifetime
+public abstract partial class SessionStoreContract : IAsyncLifetime
 {
     // Two seconds: Redis expires keys in real time, and a loaded machine needs slack between reads.
     protected static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);

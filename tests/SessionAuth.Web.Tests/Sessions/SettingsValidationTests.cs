@@ -17,6 +17,8 @@ public sealed class SettingsValidationTests
     [InlineData("Sessions:ValidationInterval", "00:00:00.5", "Sessions:ValidationInterval")]
     [InlineData("Sessions:ValidationInterval", "-00:05:00", "Sessions:ValidationInterval")]
     [InlineData("Sessions:MaxPerUser", "-1", "Sessions:MaxPerUser")]
+    [InlineData("Sessions:MaxDataBytes", "0", "Sessions:MaxDataBytes")]
+    [InlineData("Sessions:MaxDataBytes", "1000000", "Sessions:MaxDataBytes")]
     [InlineData("Sessions:PersistentIdleTimeout", "00:00:00", "Sessions:PersistentIdleTimeout")]
     [InlineData("Sessions:PersistentIdleTimeout", "91", "Sessions:PersistentIdleTimeout")]
     [InlineData("Sessions:PersistentAbsoluteTimeout", "91", "Sessions:PersistentAbsoluteTimeout")]

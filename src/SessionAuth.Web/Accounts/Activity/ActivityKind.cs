@@ -23,6 +23,11 @@ public enum ActivityKind
     SignedInWithPasskey,
     PasskeyAdded,
     PasskeyRemoved,
+    PasswordReset,
+    EmailConfirmed,
+    EmailChangeRequested,
+    EmailChanged,
+    PasswordResetSentByAdministrator,
 }
 
 public static class ActivityKindText
@@ -47,6 +52,11 @@ public static class ActivityKindText
         ActivityKind.SignedInWithPasskey => "Signed in with a passkey",
         ActivityKind.PasskeyAdded => "Passkey added",
         ActivityKind.PasskeyRemoved => "Passkey removed",
+        ActivityKind.PasswordReset => "Password reset by email link; every session ended",
+        ActivityKind.EmailConfirmed => "Email address confirmed",
+        ActivityKind.EmailChangeRequested => "Change of email address asked for",
+        ActivityKind.EmailChanged => "Email address changed",
+        ActivityKind.PasswordResetSentByAdministrator => "Password reset link mailed by an administrator",
         _ => kind.ToString(),
     };
 
@@ -55,5 +65,6 @@ public static class ActivityKindText
     /// nor their browser (recorded without them), only what it did.
     /// </summary>
     public static bool IsByAdministrator(this ActivityKind kind) =>
-        kind is ActivityKind.SignedOutEverywhereByAdministrator or ActivityKind.LockedByAdministrator or ActivityKind.UnlockedByAdministrator;
+        kind is ActivityKind.SignedOutEverywhereByAdministrator or ActivityKind.LockedByAdministrator or ActivityKind.UnlockedByAdministrator
+            or ActivityKind.PasswordResetSentByAdministrator;
 }

@@ -19,13 +19,13 @@ public sealed class ChangePasswordModel(
     SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
+    AccountMailer mailer,
     ILogger<ChangePasswordModel> logger) : PageModel
 {
     public const string WrongCurrentPassword = "That is not your current password.";
     public const string SameAsCurrent = "Choose a new password that differs from your current one. Nothing was changed.";
 
-    public const string LockedOut =
-        "Too many wrong passwords: this account is locked for a while. Try again later; your password is unchanged.";
+    public const string LockedOut = WrongPasswordOnSignedInForm.LockedOut;
 
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -133,6 +133,8 @@ public sealed class ChangePasswordModel(
         AccountsLog.PasswordChanged(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");
+        // If it was not the owner, the owner's mailbox is where they learn of it.
+        await mailer.SendPasswordChangedAsync(user.Email!, HttpContext.RequestAborted);
         return RedirectToPage(new { Notice = "changed" });
     }
 

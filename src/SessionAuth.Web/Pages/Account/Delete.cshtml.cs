@@ -21,6 +21,7 @@ public sealed class DeleteModel(
     SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
+    AccountMailer mailer,
     ILogger<DeleteModel> logger) : PageModel
 {
     public const string WrongPassword = "That is not your current password. Nothing was deleted.";
@@ -57,21 +58,9 @@ public sealed class DeleteModel(
             return RedirectToPage(AppRoutes.Login);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (await WrongPasswordOnSignedInForm.RefuseUnlessCurrentAsync(this, users, db, activity, logger, user, Input.Password, "Input.Password", WrongPassword) is { } refused)
         {
-            ModelState.AddModelError(string.Empty, ChangePasswordModel.LockedOut);
-            return Page();
-        }
-
-        if (!await users.CheckPasswordAsync(user, Input.Password))
-        {
-            if (await WrongPasswordOnSignedInForm.CountAsync(this, users, db, activity, logger, user) is { } lockedOut)
-            {
-                return lockedOut;
-            }
-
-            ModelState.AddModelError("Input.Password", WrongPassword);
-            return Page();
+            return refused;
         }
 
         // Sessions first: if anything after this fails, the person is signed out everywhere and can
@@ -86,6 +75,13 @@ public sealed class DeleteModel(
 
         var events = await activity.DeleteAllAsync(user.Id, CancellationToken.None);
         ActivityLogMessages.AccountDeleted(logger, user.Id, ended, events);
+        if (result.Succeeded)
+        {
+            // The owner learns of it in their mailbox, in case it was not them (the password was right, though). Once:
+            // the loser of a double submit has nothing to announce.
+            await mailer.SendAccountDeletedAsync(user.Email!, CancellationToken.None);
+        }
+
         await HttpContext.SignOutAsync();
         return Redirect($"{AppRoutes.Home}?Notice={DeletedNotice}");
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Accounts.Passkeys;
@@ -17,8 +18,12 @@ public sealed class LoginModel(
     PasswordSignInCheck credentials,
     PasskeySignIn passkeys,
     ActivityLog activity,
+    IOptions<AccountFlowOptions> flows,
     ILogger<LoginModel> logger) : PageModel
 {
+    public const string RegisteredText = "Check your email: we have sent a link to confirm your address. Your account is ready: sign in to continue.";
+    public const string RegisteredConfirmFirstText = "Check your email: we have sent a link to confirm your address. Open it, then sign in.";
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -31,16 +36,19 @@ public sealed class LoginModel(
 
     public string? NoticeText => Notice switch
     {
-        "registered" => "Your account is ready. Sign in to continue.",
+        // The same words whether the address was new or already had an account (whose owner got a mail instead).
+        "registered" => flows.Value.RequireConfirmedEmail ? RegisteredConfirmFirstText : RegisteredText,
         "signed-out" => "You are signed out. Your session has ended on the server.",
         "locked-out" => "Too many wrong passwords: this account is locked for a while and this session has ended. Your password is unchanged.",
+        "password-reset" => "Your password is changed, and every session and API client of your account has ended. Sign in with the new password.",
+        "email-changed" => "Your email address is changed, and your other sessions have ended. Sign in with the new address.",
         _ when !string.IsNullOrEmpty(ReturnUrl) => "Sign in to continue to that page.",
         _ => null,
     };
 
     public string NoticeStyle => Notice switch
     {
-        "registered" or "signed-out" => "alert-success",
+        "registered" or "signed-out" or "password-reset" or "email-changed" => "alert-success",
         "locked-out" => "alert-warning",
         _ => "alert-info",
     };
@@ -62,6 +70,18 @@ public sealed class LoginModel(
         [Display(Name = "Keep me signed in on this device")]
         public bool RememberMe { get; set; }
     }
+
+    public const string LockedOutText =
+        "This account is locked for now after too many wrong passwords. Try again later, or reset your password to get back in at once.";
+
+    public const string EmailNotConfirmedText =
+        "Confirm your email address before you sign in: open the link we sent you, or ask for a new one below.";
+
+    /// <summary>The right password on an account locked by wrong guesses: the page offers the reset.</summary>
+    public bool LockedOutWithRightPassword { get; private set; }
+
+    /// <summary>The right password on an unconfirmed account while confirmation is required: the page offers a new link.</summary>
+    public bool EmailNotConfirmed { get; private set; }
 
     /// <summary>The session store is known to be away: the page says so (503) instead of offering a form that cannot work.</summary>
     public bool SignInUnavailable { get; private set; }
@@ -91,11 +111,23 @@ public sealed class LoginModel(
 
         var clientIp = HttpContext.Connection.RemoteIpAddress?.ToString();
         // The same check as the token endpoint: one lockout counter, the same decoy work, the same log events.
-        var user = await credentials.CheckAsync(Input.Email, Input.Password, HttpContext, HttpContext.RequestAborted);
-        if (user is null)
+        var check = await credentials.CheckAsync(Input.Email, Input.Password, HttpContext, HttpContext.RequestAborted);
+        switch (check.Outcome)
         {
-            return InvalidCredentialsPage();
+            case SignInCheckOutcome.LockedOut:
+                // Only the right password gets here: the owner hears why, and how to get back in now.
+                LockedOutWithRightPassword = true;
+                ModelState.AddModelError(string.Empty, LockedOutText);
+                return Page();
+            case SignInCheckOutcome.EmailNotConfirmed:
+                EmailNotConfirmed = true;
+                ModelState.AddModelError(string.Empty, EmailNotConfirmedText);
+                return Page();
+            case SignInCheckOutcome.Failed:
+                return InvalidCredentialsPage();
         }
+
+        var user = check.User!;
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
         ((ClaimsIdentity)principal.Identity!).AddClaims(SignInMethods.ToClaims(SignInMethods.Password));

@@ -130,6 +130,9 @@ public sealed class SessionsModel(
         return RedirectToPage(new { Ended = count });
     }
 
+    /// <summary>This device's time zone (Preferences), UTC until one is chosen.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
+
     /// <summary>
     /// Ends one of the user's grants: its refresh token stops at once (and its access tokens too with
     /// Tokens:CheckRevocation). Another user's or an unknown handle ends nothing (the store checks the owner).
@@ -171,6 +174,7 @@ public sealed class SessionsModel(
     private async Task LoadAsync()
     {
         var current = CurrentSession();
+        TimeZone = DisplayPreferences.TimeZone(HttpContext);
         Sessions = await devices.ReadAsync(current.Record.UserId, current.Id.Handle, HttpContext.RequestAborted);
         Activity = await activity.RecentAsync(current.Record.UserId, ActivityLog.PageSize, HttpContext.RequestAborted);
     }

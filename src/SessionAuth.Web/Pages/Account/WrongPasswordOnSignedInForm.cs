@@ -16,6 +16,39 @@ namespace SessionAuth.Web.Pages.Account;
 /// </summary>
 internal static class WrongPasswordOnSignedInForm
 {
+    public const string LockedOut =
+        "Too many wrong passwords: this account is locked for a while. Try again later; your password is unchanged.";
+
+    /// <summary>
+    /// Proves <paramref name="password"/> is the user's current one. Null when it is (the failure count starts again); else
+    /// what the page answers: itself with an error (locked now, or <paramref name="wrongMessage"/> on <paramref name="field"/>),
+    /// or the redirect to the login page when this wrong password locked the account.
+    /// </summary>
+    public static async Task<IActionResult?> RefuseUnlessCurrentAsync(
+        PageModel page, UserManager<ApplicationUser> users, AccountsDbContext db, ActivityLog activity, ILogger logger,
+        ApplicationUser user, string password, string field, string wrongMessage)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            page.ModelState.AddModelError(string.Empty, LockedOut);
+            return page.Page();
+        }
+
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            await users.ResetAccessFailedCountAsync(user);
+            return null;
+        }
+
+        if (await CountAsync(page, users, db, activity, logger, user) is { } lockedOut)
+        {
+            return lockedOut;
+        }
+
+        page.ModelState.AddModelError(field, wrongMessage);
+        return page.Page();
+    }
+
     /// <summary>Counts the failure; returns the redirect to the login page when it locked the account, else null.</summary>
     public static async Task<IActionResult?> CountAsync(
         PageModel page, UserManager<ApplicationUser> users, AccountsDbContext db, ActivityLog activity, ILogger logger, ApplicationUser user)

@@ -25,6 +25,8 @@ public sealed class UserModel(
     public const string OwnAccount = "You cannot lock your own account from the console. Nothing changed.";
     public const string NotStored = "The accounts database did not take the change (it was written to at the same moment). Nothing changed: try again.";
     public const string StoreUnavailable = "The session store cannot be reached. Nothing was ended: try again in a moment.";
+    public const string MailCapReached = "The user's address has had as many mails of this kind as an hour allows. Nothing was sent: try again later.";
+    public const string ResetSent = "A password-reset link is on its way to the user's address. It works once; nothing changes until they open it.";
     public const string LockedSessionsPending = "Locked. The session store could not be reached, so the sessions and API clients end at their next check instead of now.";
 
     [FromRoute(Name = "id")]
@@ -58,6 +60,7 @@ public sealed class UserModel(
         "locked" => EndedCount == 1 ? "Locked: 1 session or API client ended." : $"Locked: {EndedCount ?? 0} sessions and API clients ended.",
         "locked-pending" => LockedSessionsPending,
         "unlocked" => "Unlocked: the account can sign in again.",
+        "reset-sent" => ResetSent,
         _ => null,
     };
 
@@ -106,11 +109,15 @@ public sealed class UserModel(
     public async Task<IActionResult> OnPostUnlockAsync() =>
         await AfterAsync(await actions.UnlockAsync(OperatorId(), Id), "unlocked");
 
+    public async Task<IActionResult> OnPostPasswordResetAsync() =>
+        await AfterAsync(await actions.SendPasswordResetAsync(OperatorId(), Id, HttpContext.RequestAborted), "reset-sent");
+
     private async Task<IActionResult> AfterAsync(OperatorResult result, string done) => result.Outcome switch
     {
         OperatorOutcome.UserNotFound => NotFound(),
         OperatorOutcome.OwnAccount => await ProblemPageAsync(StatusCodes.Status400BadRequest, OwnAccount),
         OperatorOutcome.NotStored => await ProblemPageAsync(StatusCodes.Status409Conflict, NotStored),
+        OperatorOutcome.MailCapReached => await ProblemPageAsync(StatusCodes.Status429TooManyRequests, MailCapReached),
         _ => Redirect($"{AppRoutes.AdminUserPath(Id)}{QueryString.Create([new KeyValuePair<string, string?>("done", done), new KeyValuePair<string, string?>("ended", result.Ended.ToString(System.Globalization.CultureInfo.InvariantCulture))])}"),
     };
 
