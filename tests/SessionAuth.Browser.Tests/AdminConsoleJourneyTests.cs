@@ -62,7 +62,7 @@ public sealed class AdminConsoleJourneyTests(BrowserFixture fixture)
         await Screenshots.SaveAsync(console, "23-admin-user-locked-desktop");
         await user.GetByLabel("Email", new() { Exact = true }).FillAsync(userEmail);
         await user.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await user.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await user.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(user.GetByTestId("error-summary")).ToBeVisibleAsync();
 
         // At phone width the operator unlocks: nothing wider than the screen.

@@ -62,7 +62,7 @@ public sealed class FormErrorsTests(BrowserFixture fixture)
 
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync($"nobody-{Guid.NewGuid():N}@example.com");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("not the right password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(page.GetByTestId("error-summary")).ToBeFocusedAsync();
         Assert.Equal("error-summary", await page.EvaluateAsync<string>("() => document.activeElement.id"));

@@ -72,7 +72,7 @@ public sealed partial class PasswordResetJourneyTests(BrowserFixture fixture)
         await Screenshots.SaveAsync(page, $"33-reset-done-{device}");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(NewPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
         await Expect(page.GetByTestId("dashboard-email")).ToHaveTextAsync(email);
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");

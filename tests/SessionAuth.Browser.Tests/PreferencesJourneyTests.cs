@@ -61,7 +61,7 @@ public sealed class PreferencesJourneyTests(BrowserFixture fixture)
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Dashboard$"));
     }
 }

@@ -94,7 +94,7 @@ public sealed class SignInJourneyTests(BrowserFixture fixture)
     {
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
         await Expect(page.Locator("[data-testid=dashboard-email]")).ToHaveTextAsync(email);

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
+using SessionAuth.Web.Accounts.Passkeys;
 using SessionAuth.Web.Email;
 
 namespace SessionAuth.Web.Accounts;
 
 /// <summary>
-/// The accounts model: Identity's users and roles, the activity log, the mail outbox, the Data
+/// The accounts model: Identity's users, roles and passkeys (schema version 3), the activity log, the mail outbox, the Data
 /// Protection key ring and the session cookie key. One model, one subclass per provider (<see cref="SqliteAccountsDbContext"/>,
 /// <see cref="PostgresAccountsDbContext"/>), each with its own migrations folder, because a
 /// migration's SQL and column types are provider-specific. Everything else asks for this type.
@@ -26,6 +28,8 @@ public abstract class AccountsDbContext(DbContextOptions options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Identity keeps no "last used" for a passkey; the passkeys page shows one, and a passkey sign-in sets it.
+        builder.Entity<IdentityUserPasskey<string>>().Property<DateTimeOffset?>(PasskeyLastUsed.PropertyName);
         builder.Entity<ActivityEvent>(activity =>
         {
             activity.ToTable("ActivityEvents");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -9,11 +10,24 @@ namespace SessionAuth.Web.Accounts;
 internal sealed class SqliteAccountsDbContextDesignFactory : IDesignTimeDbContextFactory<SqliteAccountsDbContext>
 {
     public SqliteAccountsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAccountsDbContext>().UseSqlite("Data Source=design-time.db").Options);
+        new(DesignTimeIdentity.Apply(new DbContextOptionsBuilder<SqliteAccountsDbContext>().UseSqlite("Data Source=design-time.db")).Options);
 }
 
 internal sealed class PostgresAccountsDbContextDesignFactory : IDesignTimeDbContextFactory<PostgresAccountsDbContext>
 {
     public PostgresAccountsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAccountsDbContext>().UseNpgsql("Host=localhost;Database=sessionauth").Options);
+        new(DesignTimeIdentity.Apply(new DbContextOptionsBuilder<PostgresAccountsDbContext>().UseNpgsql("Host=localhost;Database=sessionauth")).Options);
+}
+
+internal static class DesignTimeIdentity
+{
+    /// <summary>
+    /// Identity reads its schema version (which tables the model has) from the app's IdentityOptions; without the
+    /// app, a migration would be made for version 1 and drop the passkeys table. This hands it the app's version.
+    /// </summary>
+    public static DbContextOptionsBuilder<TContext> Apply<TContext>(DbContextOptionsBuilder<TContext> options)
+        where TContext : DbContext =>
+        options.UseApplicationServiceProvider(new ServiceCollection()
+            .Configure<IdentityOptions>(identity => identity.Stores.SchemaVersion = AccountsExtensions.IdentitySchema)
+            .BuildServiceProvider());
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using SessionAuth.Web.Accounts.Passkeys;
 using SessionAuth.Web.Email;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Sessions;
@@ -12,6 +13,9 @@ namespace SessionAuth.Web.Accounts;
 internal static class AccountsExtensions
 {
     public const string ConnectionStringName = "Accounts";
+
+    /// <summary>Identity's schema: version 3 adds AspNetUserPasskeys (WebAuthn credentials, see Passkeys/).</summary>
+    public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 
     /// <summary>
     /// EF Core logs a failed connection, query or save at Error with the exception, before the app sees it. The app logs
@@ -113,6 +117,7 @@ internal static class AccountsExtensions
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Stores.SchemaVersion = IdentitySchema;
                 // Not options.SignIn.RequireConfirmedEmail: Identity checks that before the password, which would tell
                 // anyone whether an address is confirmed. PasswordSignInCheck asks after a correct password instead.
                 options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
@@ -127,7 +132,9 @@ internal static class AccountsExtensions
             .AddErrorDescriber<AccountErrorDescriber>()
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
             .AddTokenProvider<EmailLinkTokenProvider>(EmailLinkTokenProvider.ProviderName)
-            .AddSignInManager();
+            // Ours keeps the passkey ceremonies' state on the server and signs in to the session scheme.
+            .AddSignInManager<AccountSignInManager>();
+        builder.AddPasskeys();
 
         builder.Services.AddHealthChecks().AddDbContextCheck<AccountsDbContext>("accounts-db", tags: ["ready"]);
         return builder;

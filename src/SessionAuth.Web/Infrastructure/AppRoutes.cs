@@ -33,6 +33,15 @@ public static class AppRoutes
     public const string GenerateRecoveryCodes = "/Account/GenerateRecoveryCodes";
     public const string DisableTwoFactor = "/Account/DisableTwoFactor";
 
+    /// <summary>The signed-in person's passkeys: list, add, rename, remove.</summary>
+    public const string Passkeys = "/Account/Passkeys";
+
+    /// <summary>POST only: the JSON options (a fresh challenge) for adding a passkey; signed in.</summary>
+    public const string PasskeyCreationOptions = "/Account/PasskeyCreationOptions";
+
+    /// <summary>POST only: the JSON options (a fresh challenge) for signing in with a passkey; anonymous, rate limited.</summary>
+    public const string PasskeyRequestOptions = "/Account/PasskeyRequestOptions";
+
     /// <summary>The operators' console: every page in this folder needs the operators' role.</summary>
     public const string AdminFolder = "/Admin";
     public const string AdminIndex = "/Admin/Index";

@@ -11,4 +11,7 @@ internal sealed class AssetUrls(IFileVersionProvider versions)
     public const string Bootstrap = "/lib/bootstrap/dist/css/bootstrap.min.css";
 
     public string SiteCss { get; } = versions.AddFileVersionToPath(PathString.Empty, "/css/site.css");
+
+    /// <summary>The WebAuthn module of the login and passkeys pages: the only script they load.</summary>
+    public string PasskeysJs { get; } = versions.AddFileVersionToPath(PathString.Empty, "/js/passkeys.js");
 }

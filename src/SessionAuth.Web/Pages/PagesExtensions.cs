@@ -19,6 +19,8 @@ internal static class PagesExtensions
             .AllowAnonymousToPage(AppRoutes.Login)
             .AllowAnonymousToPage(AppRoutes.Register)
             .AllowAnonymousToPage(AppRoutes.Logout)
+            // A passkey sign-in's challenge, asked for by the login page's script.
+            .AllowAnonymousToPage(AppRoutes.PasskeyRequestOptions)
             // Reached from a mailed link or by someone who cannot sign in: the account flows by mail.
             .AllowAnonymousToPage(AppRoutes.ConfirmEmail)
             .AllowAnonymousToPage(AppRoutes.ResendConfirmation)

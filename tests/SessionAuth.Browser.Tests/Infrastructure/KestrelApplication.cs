@@ -20,17 +20,36 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly X509Certificate2 _certificate = TestCertificate.Create();
 
+    private readonly bool _plainHttp;
+
     /// <param name="settings">Configuration on top of the test host's ("Section:Key" names), for a test that needs its own.</param>
-    public KestrelApplication(string redisConnectionString, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="plainHttp">
+    /// Plain http on http://localhost:port, with unprefixed, non-Secure cookies (as in Development). WebAuthn needs
+    /// a secure context with a domain for its relying party: localhost is one, 127.0.0.1 is no domain, and Chromium
+    /// refuses WebAuthn on a page whose certificate it had to ignore.
+    /// </param>
+    public KestrelApplication(string redisConnectionString, IReadOnlyDictionary<string, string>? settings = null, bool plainHttp = false)
     {
         _redisConnectionString = redisConnectionString;
-        _settings = settings ?? new Dictionary<string, string>();
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_certificate)));
+        _plainHttp = plainHttp;
+        var merged = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        if (plainHttp)
+        {
+            merged.TryAdd("Sessions:SecureCookies", "false");
+            merged.TryAdd("Sessions:CookieName", "session");
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(_certificate)));
+        }
+
+        _settings = merged;
     }
 
     public string DatabasePath { get; } = TestHost.NewDatabasePath("browser");
 
-    /// <summary>Where Kestrel listens, e.g. https://127.0.0.1:41234, known once <see cref="Start"/> has run.</summary>
+    /// <summary>Where Kestrel listens, e.g. https://127.0.0.1:41234 (plain http: http://localhost:41234), known once <see cref="Start"/> has run.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     public void Start()
@@ -38,7 +57,8 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("Kestrel reported no addresses.");
-        BaseAddress = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        var listening = new Uri(addresses.Single(a => a.StartsWith(_plainHttp ? "http://" : "https://", StringComparison.Ordinal)));
+        BaseAddress = _plainHttp ? new UriBuilder(listening) { Host = "localhost" }.Uri : listening;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

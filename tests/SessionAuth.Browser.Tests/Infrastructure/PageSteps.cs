@@ -16,16 +16,16 @@ internal static class PageSteps
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByLabel("Confirm password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login"));
+        await Expect(page).ToHaveURLAsync(PathIs("/Account/Login", "https?"));
     }
 
-    public static async Task SignInAsync(IPage page, string email)
+    public static async Task SignInAsync(IPage page, string email, string scheme = "https")
     {
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(PathIs("/Dashboard", scheme));
     }
 
     public static async Task AssertNoHorizontalScrollAsync(IPage page)
@@ -38,5 +38,6 @@ internal static class PageSteps
 
     public static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
 
-    public static Regex PathIs(string path) => new($"^https://[^/]+{Regex.Escape(path)}(\\?.*)?$");
+    /// <summary>The page's address has this path; <paramref name="scheme"/> is a pattern ("https", "http", "https?").</summary>
+    public static Regex PathIs(string path, string scheme = "https") => new($"^{scheme}://[^/]+{Regex.Escape(path)}(\\?.*)?$");
 }

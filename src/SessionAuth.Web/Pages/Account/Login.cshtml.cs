@@ -9,6 +9,7 @@ using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Accounts.TwoFactor;
 using SessionAuth.Web.Infrastructure;
+using SessionAuth.Web.Accounts.Passkeys;
 using SessionAuth.Web.Sessions;
 
 namespace SessionAuth.Web.Pages.Account;
@@ -18,6 +19,7 @@ public sealed class LoginModel(
     ISessionStore store,
     PasswordSignInCheck credentials,
     PendingSignInFlow twoFactor,
+    PasskeySignIn passkeys,
     ActivityLog activity,
     IOptions<AccountFlowOptions> flows,
     ILogger<LoginModel> logger) : PageModel
@@ -145,6 +147,38 @@ public sealed class LoginModel(
         AccountsLog.LoginSucceeded(logger, user.Id, clientIp);
         await activity.RecordAsync(user.Id, ActivityKind.SignedIn, HttpContext);
         return LocalRedirect(returnUrl);
+    }
+
+    public const string PasskeyNotRecognised = "That passkey was not recognised: it is not registered here, it was removed, or the request expired. Try again, or sign in with your password.";
+    public const string PasskeyNeedsScript = "Signing in with a passkey needs JavaScript. Turn it on, or sign in with your password.";
+    public const string PasskeyLockedOut = "This account is locked for a while, so it cannot sign in now, with a passkey either.";
+
+    /// <summary>
+    /// The passkey form's POST: the browser's answer to the challenge the page's script fetched, in a hidden field.
+    /// It shares this page's rate limit and body cap; the email and password fields play no part.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync([FromForm(Name = "Credential")] string? credential)
+    {
+        // The password form's fields are bound for every handler of the page; this one has none of them.
+        ModelState.Clear();
+        var returnUrl = Url.SafeReturnUrl(ReturnUrl);
+        if (string.IsNullOrWhiteSpace(credential))
+        {
+            ModelState.AddModelError(string.Empty, PasskeyNeedsScript);
+            return Page();
+        }
+
+        switch (await passkeys.SignInAsync(credential, HttpContext))
+        {
+            case PasskeySignInOutcome.SignedIn:
+                return LocalRedirect(returnUrl);
+            case PasskeySignInOutcome.LockedOut:
+                ModelState.AddModelError(string.Empty, PasskeyLockedOut);
+                return Page();
+            default:
+                ModelState.AddModelError(string.Empty, PasskeyNotRecognised);
+                return Page();
+        }
     }
 
     private PageResult InvalidCredentialsPage()
