@@ -58,6 +58,9 @@ public sealed class PasskeyJourneyTests(BrowserFixture fixture)
             await other.AddAsync(carried);
             await device.GotoAsync("/Account/Login");
             await ScreenshotsAtBothWidthsAsync(device, "passkey-login");
+            // The passkey button's name must not contain "Sign in": a script that clicks the password form's
+            // button by that name (Playwright matches a substring) would otherwise find two.
+            await Expect(device.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToHaveCountAsync(1);
             await device.GetByTestId("passkey-signin").ClickAsync();
             await Expect(device).ToHaveURLAsync(PathIs("/Dashboard"));
             await Expect(device.GetByTestId("signed-in-as")).ToContainTextAsync(email);

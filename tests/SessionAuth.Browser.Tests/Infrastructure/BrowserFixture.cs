@@ -30,7 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Redis = await RedisServer.StartAsync();
-        App = new KestrelApplication(Redis.ConnectionString);
+        // Every journey of the run signs in through this one app from one address (127.0.0.1): the per-address
+        // limit of the account forms is tested by the web tests, not spent here.
+        App = new KestrelApplication(Redis.ConnectionString, new Dictionary<string, string> { ["AccountEndpoints:PermitLimit"] = "1000" });
         App.Start();
 
         _playwright = await Playwright.CreateAsync();
