@@ -71,9 +71,7 @@ public sealed class ChangeEmailModel(
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
-            // The session outlived its account: end it.
-            await HttpContext.SignOutAsync();
-            return RedirectToPage(AppRoutes.Login);
+            return await WrongPasswordOnSignedInForm.EndSessionOfDeletedAccountAsync(this);
         }
 
         if (await WrongPasswordOnSignedInForm.RefuseUnlessCurrentAsync(this, users, db, activity, logger, user, Input.Password, "Input.Password", WrongPassword) is { } refused)

@@ -71,9 +71,7 @@ public sealed class ChangePasswordModel(
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
-            // The session outlived its account: end it.
-            await HttpContext.SignOutAsync();
-            return RedirectToPage(AppRoutes.Login);
+            return await WrongPasswordOnSignedInForm.EndSessionOfDeletedAccountAsync(this);
         }
 
         // A wrong current password is a failed sign-in: it counts toward lockout, and a locked

@@ -166,9 +166,5 @@ public sealed class PasskeysModel(
     }
 
     /// <summary>The session outlived its account: end it.</summary>
-    private async Task<IActionResult> GoneAsync()
-    {
-        await HttpContext.SignOutAsync();
-        return RedirectToPage(AppRoutes.Login);
-    }
+    private Task<IActionResult> GoneAsync() => WrongPasswordOnSignedInForm.EndSessionOfDeletedAccountAsync(this);
 }

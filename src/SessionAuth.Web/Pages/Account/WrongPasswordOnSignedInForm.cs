@@ -19,6 +19,13 @@ internal static class WrongPasswordOnSignedInForm
     public const string LockedOut =
         "Too many wrong passwords: this account is locked for a while. Try again later; your password is unchanged.";
 
+    /// <summary>A signed-in form whose session outlived its account: the session ends and the person goes to sign-in.</summary>
+    public static async Task<IActionResult> EndSessionOfDeletedAccountAsync(PageModel page)
+    {
+        await page.HttpContext.SignOutAsync();
+        return page.RedirectToPage(AppRoutes.Login);
+    }
+
     /// <summary>
     /// Proves <paramref name="password"/> is the user's current one. Null when it is (the failure count starts again); else
     /// what the page answers: itself with an error (locked now, or <paramref name="wrongMessage"/> on <paramref name="field"/>),
