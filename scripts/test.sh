@@ -21,6 +21,8 @@ if ! npm ci --prefix tests/SessionAuth.Browser.Tests/axe --no-audit --no-fund --
 fi
 
 results="$(mktemp -d)"
+# The browser tests' apps write their warnings and errors here (tests/SessionAuth.Browser.Tests/Infrastructure/AppLogFile.cs).
+export SESSIONAUTH_TEST_APP_LOG="$results/browser-apps.log"
 set +e
 dotnet test SessionAuth.sln --configuration Release --logger trx --results-directory "$results" "$@"
 status=$?
@@ -40,6 +42,11 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before reporting a failed test (build or test host failure)."
   failed=1
+fi
+if [ "$failed" -ne 0 ] && [ -s "$SESSIONAUTH_TEST_APP_LOG" ]; then
+  echo "--- The browser tests' apps' errors and 503s (all they logged at warning and above: $SESSIONAUTH_TEST_APP_LOG) ---"
+  grep -A 3 -E ' (Error|Critical) |\[400[124]\] ' "$SESSIONAUTH_TEST_APP_LOG" | tail -n 60 || true
+  echo "---"
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -143,10 +143,10 @@ internal sealed class FailureExceptionHandler(
                 break;
             case FailureKind.StoreUnavailable:
                 metrics.StoreUnavailableResponse();
-                HostingLog.StoreUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message);
+                HostingLog.StoreUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message, RootCause(exception));
                 break;
             case FailureKind.AccountsUnavailable:
-                HostingLog.AccountsUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message);
+                HostingLog.AccountsUnavailable(logger, endpoint?.DisplayName, exception.GetType().Name, exception.Message, RootCause(exception));
                 break;
             case FailureKind.BadRequest:
                 HostingLog.BadRequest(logger, failure.Status, exception.Message);
@@ -171,5 +171,21 @@ internal sealed class FailureExceptionHandler(
             HttpContext = context,
             ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = failure.Status, Title = failure.Title, Detail = failure.Detail },
         });
+    }
+
+    /// <summary>
+    /// What actually failed under the wrappers ("RedisTimeoutException: Timeout awaiting response…", "SqliteException:
+    /// SQLite Error 14…"): an operator tells a stall from a lost connection without a stack trace. The Redis client's
+    /// messages name no keys (IncludeDetailInExceptions is off); the drivers' name no values.
+    /// </summary>
+    internal static string RootCause(Exception exception)
+    {
+        var root = exception;
+        while (root.InnerException is { } inner)
+        {
+            root = inner;
+        }
+
+        return $"{root.GetType().Name}: {root.Message}";
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SessionAuth.Web.Tests.Infrastructure;
 
 namespace SessionAuth.Browser.Tests.Infrastructure;
@@ -33,6 +34,10 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
         _redisConnectionString = redisConnectionString;
         _plainHttp = plainHttp;
         var merged = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        // Chromium, the test process and Redis share the CI machine's two cores, and a journey stalls behind a
+        // screenshot now and then: the product's 1 s fail-fast budget is the web tests' to check (Hosting,
+        // Faults), and a journey that is answered "unavailable" because a core was busy tests nothing.
+        merged.TryAdd("Redis:OperationTimeout", "00:00:05");
         if (plainHttp)
         {
             merged.TryAdd("Sessions:SecureCookies", "false");
@@ -64,6 +69,12 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         TestHost.Configure(builder, DatabasePath, _redisConnectionString);
+        if (AppLogFile.Path is { } logPath)
+        {
+            var name = $"app-{Guid.NewGuid():N}"[..12];
+            builder.ConfigureLogging(logging => logging.AddProvider(new AppLogFile(logPath, name)));
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

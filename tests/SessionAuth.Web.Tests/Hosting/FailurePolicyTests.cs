@@ -116,6 +116,7 @@ public sealed class FailurePolicyTests
             var outages = pair.App.Logs.Entries.Where(e => e.EventId.Name == "AccountsUnavailableResponse").ToList();
             Assert.Equal(2, outages.Count);
             Assert.All(outages, e => Assert.Equal((LogLevel.Warning, 4004, null), (e.Level, e.EventId.Id, e.Exception)));
+            Assert.All(outages, e => Assert.Contains("Cause: SqliteException: ", e.Message, StringComparison.Ordinal));
             Assert.DoesNotContain(pair.App.Logs.Entries, e => e.Level >= LogLevel.Error);
         }
         finally
@@ -133,6 +134,8 @@ public sealed class FailurePolicyTests
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.Equal(4002, entry.EventId.Id);
         Assert.Null(entry.Exception);
+        // What failed under the store's wrapper, so an operator tells a stalled Redis from a lost one.
+        Assert.Matches("Cause: Redis(Connection|Timeout)Exception: ", entry.Message);
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
     }
 }
