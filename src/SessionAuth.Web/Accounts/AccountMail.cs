@@ -88,6 +88,13 @@ public static class AccountMail
         Text(NotYouReset),
         Link("Reset my password", forgotPasswordLink));
 
+    public static OutgoingMail PasskeyAdded(string to, string passkeyName, Uri passkeysPage, Uri forgotPasswordLink) => Compose(to, MailKinds.PasskeyAdded,
+        "A passkey was added",
+        Text($"A passkey named “{passkeyName}” was just added to your {Product} account. It signs in without your password or a code."),
+        Text("If this was not you, someone has one of your sessions: remove the passkey, then reset your password (that signs out every device)."),
+        Link("See my passkeys", passkeysPage),
+        Link("Reset my password", forgotPasswordLink));
+
     /// <summary>One paragraph: plain text, or a link with its label.</summary>
     public readonly record struct Part(string Text, Uri? Href);
 

@@ -77,6 +77,13 @@ public sealed class AccountMailer(
         return outbox.QueueAsync(mail, cancellationToken);
     }
 
+    /// <summary>
+    /// A passkey signs in with nothing else, so one added from a stolen session would outlive a password reset:
+    /// the owner hears of it at once, with the page that removes it.
+    /// </summary>
+    public Task<MailQueueResult> SendPasskeyAddedAsync(string email, string passkeyName, CancellationToken cancellationToken) =>
+        outbox.QueueAsync(AccountMail.PasskeyAdded(email, passkeyName, links.Create(AppRoutes.Passkeys), links.Create(AppRoutes.ForgotPassword)), cancellationToken);
+
     private async Task<Uri> ResetLinkAsync(ApplicationUser user) =>
         CodeLink(AppRoutes.ResetPassword, user.Id, await users.GeneratePasswordResetTokenAsync(user));
 

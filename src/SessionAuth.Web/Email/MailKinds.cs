@@ -14,6 +14,7 @@ public static class MailKinds
     public const string TwoFactorDisabled = "two-factor-disabled";
     public const string RecoveryCodesRegenerated = "recovery-codes-regenerated";
     public const string RecoveryCodeUsed = "recovery-code-used";
+    public const string PasskeyAdded = "passkey-added";
 
     /// <summary>
     /// Kinds a request can trigger again and again (so a stranger could aim them at someone's inbox):

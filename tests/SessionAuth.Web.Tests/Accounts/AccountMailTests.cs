@@ -21,6 +21,21 @@ public sealed class AccountMailTests
     }
 
     [Fact]
+    public void APasskeysNameIsQuotedPlainAndEncodedWithTheWayToRemoveIt()
+    {
+        var passkeys = new Uri("https://sa.test/Account/Passkeys");
+        var forgot = new Uri("https://sa.test/Account/ForgotPassword");
+
+        var mail = AccountMail.PasskeyAdded("owner@example.com", "<b>Laptop</b>", passkeys, forgot);
+
+        Assert.Equal(MailKinds.PasskeyAdded, mail.Kind);
+        Assert.Contains("“<b>Laptop</b>”", mail.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(passkeys.AbsoluteUri, mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains(forgot.AbsoluteUri, mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ALinkStandsInFullInTheTextAndAsAnHrefInTheHtml()
     {
         var link = new Uri("https://sa.test/Account/ResetPassword?userId=u1&code=abc-_123");
@@ -55,6 +70,11 @@ public sealed class AccountMailTests
             AccountMail.ChangeEmailConfirm("b@example.com", link, TimeSpan.FromDays(3)),
             AccountMail.ChangeEmailNotice("a@example.com", "b@example.com"),
             AccountMail.AccountDeleted("a@example.com"),
+            AccountMail.TwoFactorEnabled("a@example.com", link),
+            AccountMail.TwoFactorDisabled("a@example.com", link),
+            AccountMail.RecoveryCodesRegenerated("a@example.com", link),
+            AccountMail.RecoveryCodeUsed("a@example.com", 9, link),
+            AccountMail.PasskeyAdded("a@example.com", "Laptop", link, link),
         ];
 
         Assert.Equal(mails.Length, mails.Select(m => m.Kind).Distinct().Count());

@@ -20,6 +20,7 @@ public sealed class PasskeysModel(
     SignInManager<ApplicationUser> signInManager,
     UserPasskeys passkeys,
     ActivityLog activity,
+    AccountMailer mailer,
     ILogger<PasskeysModel> logger) : PageModel
 {
     public const string NeedsScript = "Adding a passkey needs JavaScript: your browser talks to the passkey's authenticator through it. Turn JavaScript on and try again.";
@@ -103,6 +104,12 @@ public sealed class PasskeysModel(
 
         PasskeyLog.Added(logger, user.Id, PasskeyLog.Fingerprint(passkey.CredentialId));
         await activity.RecordAsync(user.Id, ActivityKind.PasskeyAdded, HttpContext, UserPasskeys.NameOf(passkey));
+        if (user.Email is { } email)
+        {
+            // The passkey is stored: the notice must not be lost to a client that hangs up now.
+            await mailer.SendPasskeyAddedAsync(email, UserPasskeys.NameOf(passkey), CancellationToken.None);
+        }
+
         return RedirectToPage(new { Notice = "added" });
     }
 
