@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Accounts.TwoFactor;
@@ -79,9 +80,19 @@ public sealed class TwoFactorCodes(
         }
 
         var typed = code?.Replace(" ", "", StringComparison.Ordinal).Trim();
-        if (!string.IsNullOrEmpty(typed) && typed.Length <= 32 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, typed)).Succeeded)
+        if (!string.IsNullOrEmpty(typed) && typed.Length <= 32)
         {
-            return await AcceptAsync(claim, user);
+            if ((await users.RedeemTwoFactorRecoveryCodeAsync(user, typed)).Succeeded)
+            {
+                return await AcceptAsync(claim, user);
+            }
+
+            // A redeem another request's save overtook leaves its shortened code list tracked; a later save in this
+            // request would write that stale list over the other's.
+            foreach (var unsaved in db.ChangeTracker.Entries().Where(entry => entry.State == EntityState.Modified).ToList())
+            {
+                await unsaved.ReloadAsync();
+            }
         }
 
         return Fail(claim, user, http, "wrong recovery code");

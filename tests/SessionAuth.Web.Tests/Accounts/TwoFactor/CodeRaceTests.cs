@@ -71,6 +71,35 @@ public sealed class CodeRaceTests(RedisAppFixture fixture) : IClassFixture<Redis
         }
     }
 
+    [Fact]
+    public async Task ARecoveryCodeRedeemedWhileAnotherRequestHeldTheCodesStaysUsed()
+    {
+        var (email, twoFactor) = await TwoFactorForms.NewAccountAsync(fixture.App, "recovery-race");
+        var userId = (await AccountsDb.UserAsync(fixture.App, email)).Id;
+        var (first, second) = (twoFactor.RecoveryCodes[0], twoFactor.RecoveryCodes[1]);
+        await using var late = fixture.App.Services.CreateAsyncScope();
+        var lateUsers = late.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var lateUser = (await lateUsers.FindByIdAsync(userId))!;
+        Assert.Equal(10, await lateUsers.CountRecoveryCodesAsync(lateUser));
+        Assert.Equal(CodeCheck.Accepted, await RedeemInOwnScopeAsync(userId, first));
+
+        var redeemed = await late.ServiceProvider.GetRequiredService<TwoFactorCodes>().RedeemRecoveryCodeAsync(lateUser, second, new DefaultHttpContext());
+        var firstAgain = await RedeemInOwnScopeAsync(userId, first);
+
+        Assert.Equal(CodeCheck.Accepted, redeemed);
+        Assert.Equal(CodeCheck.Refused, firstAgain);
+        await using var check = fixture.App.Services.CreateAsyncScope();
+        var users = check.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Equal(8, await users.CountRecoveryCodesAsync((await users.FindByIdAsync(userId))!));
+    }
+
+    private async Task<CodeCheck> RedeemInOwnScopeAsync(string userId, string code)
+    {
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(userId);
+        return await scope.ServiceProvider.GetRequiredService<TwoFactorCodes>().RedeemRecoveryCodeAsync(user!, code, new DefaultHttpContext());
+    }
+
     /// <summary>One request's worth of a code check: its own scope, its own copy of the user.</summary>
     private async Task<CodeCheck> CheckInOwnScopeAsync(string userId, string code)
     {
