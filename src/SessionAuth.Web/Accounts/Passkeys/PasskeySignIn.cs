@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Accounts.Passkeys;
@@ -12,17 +13,23 @@ public enum PasskeySignInOutcome
 
     /// <summary>The passkey is good but the account is locked (too many wrong passwords, or by an administrator).</summary>
     LockedOut,
+
+    /// <summary>The passkey is good but Accounts:RequireConfirmedEmail is on and the address is not confirmed yet.</summary>
+    EmailNotConfirmed,
 }
 
 /// <summary>
 /// A sign-in with a passkey: Identity verifies the browser's answer against the challenge kept on the server
 /// (<see cref="AccountSignInManager"/>), then the person gets a normal server session whose "amr" says
 /// passkey. No password and no second factor: a passkey is possession and user verification in one, bound to
-/// this site's origin. The account's lockout still applies, as to every new sign-in.
+/// this site's origin. The account's lockout still applies, as to every new sign-in, and so does
+/// Accounts:RequireConfirmedEmail (the app's switch: Identity's SignIn.RequireConfirmedEmail stays off, so
+/// <see cref="SignInManager{TUser}.CanSignInAsync"/> does not check it).
 /// </summary>
 public sealed class PasskeySignIn(
     SignInManager<ApplicationUser> signInManager,
     UserPasskeys passkeys,
+    IOptions<AccountFlowOptions> flows,
     ActivityLog activity,
     ILogger<PasskeySignIn> logger)
 {
@@ -47,6 +54,12 @@ public sealed class PasskeySignIn(
         {
             PasskeyLog.SignInFailed(logger, clientIp, $"user {user.Id} is locked out");
             return PasskeySignInOutcome.LockedOut;
+        }
+
+        if (flows.Value.RequireConfirmedEmail && !user.EmailConfirmed)
+        {
+            PasskeyLog.SignInFailed(logger, clientIp, $"user {user.Id} has not confirmed the email address");
+            return PasskeySignInOutcome.EmailNotConfirmed;
         }
 
         if (!await passkeys.RecordUseAsync(user, assertion.Passkey, http.RequestAborted))

@@ -175,6 +175,11 @@ public sealed class LoginModel(
             case PasskeySignInOutcome.LockedOut:
                 ModelState.AddModelError(string.Empty, PasskeyLockedOut);
                 return Page();
+            case PasskeySignInOutcome.EmailNotConfirmed:
+                // As the password form answers it: the page offers a new confirmation link.
+                EmailNotConfirmed = true;
+                ModelState.AddModelError(string.Empty, EmailNotConfirmedText);
+                return Page();
             default:
                 ModelState.AddModelError(string.Empty, PasskeyNotRecognised);
                 return Page();
