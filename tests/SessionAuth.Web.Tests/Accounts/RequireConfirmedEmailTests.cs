@@ -72,6 +72,7 @@ public sealed class RequireConfirmedEmailTests(RequireConfirmedEmailTests.Confir
         var html = WebUtility.HtmlDecode(await AppClient.BodyAsync(refused));
         Assert.Contains(LoginModel.EmailNotConfirmedText, html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"resend-confirmation\"", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"Input.Email\" value=\"{email}\"", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, afterConfirming.StatusCode);
         Assert.NotNull(AppClient.SessionCookieValue(afterConfirming));
     }

@@ -33,44 +33,45 @@ public sealed class PasskeySignIn(
     ActivityLog activity,
     ILogger<PasskeySignIn> logger)
 {
-    public async Task<PasskeySignInOutcome> SignInAsync(string? credentialJson, HttpContext http)
+    /// <summary>The outcome, and with <see cref="PasskeySignInOutcome.EmailNotConfirmed"/> the address to confirm (the page offers it a new link).</summary>
+    public async Task<(PasskeySignInOutcome Outcome, string? UnconfirmedEmail)> SignInAsync(string? credentialJson, HttpContext http)
     {
         var clientIp = http.Connection.RemoteIpAddress?.ToString();
         if (string.IsNullOrWhiteSpace(credentialJson))
         {
             PasskeyLog.SignInFailed(logger, clientIp, "no credential was posted");
-            return PasskeySignInOutcome.NotRecognised;
+            return (PasskeySignInOutcome.NotRecognised, null);
         }
 
         var assertion = await signInManager.PerformPasskeyAssertionAsync(credentialJson);
         if (!assertion.Succeeded)
         {
             PasskeyLog.SignInFailed(logger, clientIp, assertion.Failure.Message);
-            return PasskeySignInOutcome.NotRecognised;
+            return (PasskeySignInOutcome.NotRecognised, null);
         }
 
         var user = assertion.User;
         if (await signInManager.UserManager.IsLockedOutAsync(user) || !await signInManager.CanSignInAsync(user))
         {
             PasskeyLog.SignInFailed(logger, clientIp, $"user {user.Id} is locked out");
-            return PasskeySignInOutcome.LockedOut;
+            return (PasskeySignInOutcome.LockedOut, null);
         }
 
         if (flows.Value.RequireConfirmedEmail && !user.EmailConfirmed)
         {
             PasskeyLog.SignInFailed(logger, clientIp, $"user {user.Id} has not confirmed the email address");
-            return PasskeySignInOutcome.EmailNotConfirmed;
+            return (PasskeySignInOutcome.EmailNotConfirmed, user.Email);
         }
 
         if (!await passkeys.RecordUseAsync(user, assertion.Passkey, http.RequestAborted))
         {
             PasskeyLog.SignInFailed(logger, clientIp, $"the passkey of user {user.Id} could not be updated");
-            return PasskeySignInOutcome.NotRecognised;
+            return (PasskeySignInOutcome.NotRecognised, null);
         }
 
         await signInManager.SignInWithClaimsAsync(user, isPersistent: false, SignInMethods.ToClaims(SignInMethods.Passkey));
         PasskeyLog.SignInSucceeded(logger, user.Id, PasskeyLog.Fingerprint(assertion.Passkey.CredentialId), clientIp);
         await activity.RecordAsync(user.Id, ActivityKind.SignedInWithPasskey, http, UserPasskeys.NameOf(assertion.Passkey));
-        return PasskeySignInOutcome.SignedIn;
+        return (PasskeySignInOutcome.SignedIn, null);
     }
 }
