@@ -11,8 +11,8 @@ public sealed class AccountFlowOptions
     public const string SectionName = "Accounts";
 
     /// <summary>
-    /// True: an account whose address is not confirmed cannot sign in, by form or by the token API (after a
-    /// correct password only, so it tells nothing to someone who lacks it). False (the default): an account
+    /// True: an account whose address is not confirmed cannot sign in, by form, passkey or the token API (after a
+    /// correct password or passkey only, so it tells nothing to someone who lacks it). False (the default): an account
     /// is usable at once and the dashboard asks for the confirmation. Setting: <c>Accounts:RequireConfirmedEmail</c>.
     /// </summary>
     public bool RequireConfirmedEmail { get; set; }

@@ -2,6 +2,19 @@ using Microsoft.AspNetCore.Identity;
 
 namespace SessionAuth.Web.Accounts;
 
+/// <summary>What <see cref="FailedPasswordCounter.ClaimAttemptAsync"/> found.</summary>
+internal enum AttemptClaim
+{
+    /// <summary>The account was locked out (or the attempts in flight raced past every retry): check nothing.</summary>
+    LockedOut,
+
+    /// <summary>Counted as a failure in advance; the account is still open.</summary>
+    Counted,
+
+    /// <summary>Counted, and this count locked the account: the last try before the lockout.</summary>
+    CountedLast,
+}
+
 /// <summary>
 /// Counts a wrong password toward lockout even when guesses arrive in parallel. Identity's update
 /// carries a concurrency stamp, so of two failures counted at the same moment one is refused
@@ -17,8 +30,7 @@ internal static class FailedPasswordCounter
         for (var attempt = 1; ; attempt++)
         {
             var result = await users.AccessFailedAsync(user);
-            if (result.Succeeded || attempt == Attempts
-                || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            if (result.Succeeded || attempt == Attempts || !IsConcurrencyFailure(result))
             {
                 return;
             }
@@ -26,4 +38,51 @@ internal static class FailedPasswordCounter
             await db.Entry(user).ReloadAsync();
         }
     }
+
+    /// <summary>
+    /// Counts one try of a second factor as a failure before its code is checked, and only while the account is
+    /// not locked out, as one compare-and-swap on the user's concurrency stamp in the database (so on every
+    /// instance). A check and a count that came after it would let parallel guesses, all read before the fifth
+    /// failure was saved, each be checked; claimed first, at most MaxFailedAccessAttempts tries pass before the
+    /// lockout. The user is read again first: the copy loaded at the start of the request may predate failures
+    /// other requests counted since. A right code gives the count back (<see cref="RefundAttemptAsync"/>).
+    /// </summary>
+    public static async Task<AttemptClaim> ClaimAttemptAsync(this UserManager<ApplicationUser> users, AccountsDbContext db, ApplicationUser user)
+    {
+        // Each refused swap means another request's swap landed; after MaxFailedAccessAttempts of those the
+        // account is locked, so one more round always ends the loop with an answer rather than a retry.
+        var rounds = users.Options.Lockout.MaxFailedAccessAttempts + 1;
+        for (var round = 0; round < rounds; round++)
+        {
+            await db.Entry(user).ReloadAsync();
+            if (await users.IsLockedOutAsync(user))
+            {
+                return AttemptClaim.LockedOut;
+            }
+
+            var result = await users.AccessFailedAsync(user);
+            if (result.Succeeded)
+            {
+                return await users.IsLockedOutAsync(user) ? AttemptClaim.CountedLast : AttemptClaim.Counted;
+            }
+
+            if (!IsConcurrencyFailure(result))
+            {
+                break;
+            }
+        }
+
+        return AttemptClaim.LockedOut;
+    }
+
+    /// <summary>
+    /// Takes back the lockout a claim set when its code was right (the fifth try may be the right one); the count
+    /// itself starts again when the sign-in completes, as after a right password. False when the user changed
+    /// meanwhile (an operator's lock, a new password): then the lockout stands.
+    /// </summary>
+    public static async Task<bool> RefundAttemptAsync(this UserManager<ApplicationUser> users, AttemptClaim claim, ApplicationUser user) =>
+        claim != AttemptClaim.CountedLast || (await users.SetLockoutEndDateAsync(user, null)).Succeeded;
+
+    private static bool IsConcurrencyFailure(IdentityResult result) =>
+        result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure));
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Pages.Account;
@@ -52,6 +54,30 @@ public sealed class RequireConfirmedEmailTests(RequireConfirmedEmailTests.Confir
     }
 
     [Fact]
+    public async Task AnUnconfirmedAccountCannotSignInWithAPasskeyUntilItsAddressIsConfirmed()
+    {
+        var email = Emails.Unique("unconfirmed-passkey");
+        using var client = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.RegisterAsync(email)).StatusCode);
+        var userId = (await AccountsDb.UserAsync(fixture.App, email)).Id;
+        using var passkey = new SoftwarePasskey();
+        await passkey.AddToAsync(fixture.App, email);
+
+        var refused = await passkey.SignInAsync(client, userId);
+        await ConfirmDirectlyAsync(email);
+        var afterConfirming = await passkey.SignInAsync(client, userId);
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Null(AppClient.SessionCookieValue(refused));
+        var html = WebUtility.HtmlDecode(await AppClient.BodyAsync(refused));
+        Assert.Contains(LoginModel.EmailNotConfirmedText, html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"resend-confirmation\"", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"Input.Email\" value=\"{email}\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, afterConfirming.StatusCode);
+        Assert.NotNull(AppClient.SessionCookieValue(afterConfirming));
+    }
+
+    [Fact]
     public async Task ResendConfirmationAnswersAlikeForUnknownConfirmedAndUnconfirmedAddressesAndMailsOnlyTheUnconfirmed()
     {
         var unconfirmed = Emails.Unique("pending");
@@ -77,6 +103,14 @@ public sealed class RequireConfirmedEmailTests(RequireConfirmedEmailTests.Confir
         await Task.Delay(500);
         Assert.Single(fixture.Smtp.Messages, m => TestSmtpServer.SentTo(m, confirmed));
         Assert.DoesNotContain(fixture.Smtp.Messages, m => TestSmtpServer.SentTo(m, unknown));
+    }
+
+    private async Task ConfirmDirectlyAsync(string email)
+    {
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        Assert.True((await users.ConfirmEmailAsync(user, await users.GenerateEmailConfirmationTokenAsync(user))).Succeeded);
     }
 
     public sealed class ConfirmFirstFixture : MailFlowFixture

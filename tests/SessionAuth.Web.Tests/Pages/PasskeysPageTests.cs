@@ -212,6 +212,27 @@ public sealed partial class PasskeysPageTests(RedisAppFixture fixture) : IClassF
         Assert.Equal(id, Assert.Single(options.RootElement.GetProperty("excludeCredentials").EnumerateArray()).GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task RegistrationChallengesAndPasskeyChangesBeyondTheLimitAre429AndReadingThePageIsNotLimited()
+    {
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Passkeys:OptionsPermitLimit"] = "2" });
+        using var client = pair.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(Emails.Unique("pk-limit"));
+
+        var challenges = new List<HttpResponseMessage>();
+        var adds = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            challenges.Add(await client.SubmitAsync(Path, [], postPath: "/Account/PasskeyCreationOptions"));
+            adds.Add(await client.SubmitAsync(Path, [new("Input.Credential", "{\"id\":\"AAAA\"}")], postPath: Path + "?handler=Add"));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], challenges.Select(r => r.StatusCode));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], adds.Select(r => r.StatusCode));
+        Assert.NotNull(adds[^1].Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Path)).StatusCode);
+    }
+
     /// <summary>The one ceremony record <paramref name="begin"/> wrote to Redis.</summary>
     private async Task<StackExchange.Redis.RedisKey> NewCeremonyKeyAsync(Func<Task<HttpResponseMessage>> begin)
     {

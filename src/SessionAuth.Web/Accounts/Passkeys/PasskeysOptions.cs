@@ -15,9 +15,11 @@ public sealed class PasskeysOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Sign-in challenges one client address may ask for per AccountEndpoints:Window (each click of "Sign in with a
+    /// Sign-in challenges one client address may ask for per AccountEndpoints:Window (each click of "Continue with a
     /// passkey" asks for one). Each costs a short-lived record on the server; a bucket of its own, beside the login
-    /// form's, so asking does not spend the password form's budget.
+    /// form's, so asking does not spend the password form's budget. The same number, each in a bucket of its own,
+    /// limits the registration challenges a signed-in client asks for and its changes on the passkeys page (add,
+    /// rename, remove).
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "Passkeys:OptionsPermitLimit must be between 1 and 1,000,000.")]
     public int OptionsPermitLimit { get; set; } = 60;

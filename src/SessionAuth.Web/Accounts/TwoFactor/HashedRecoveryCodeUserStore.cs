@@ -24,6 +24,16 @@ internal sealed class HashedRecoveryCodeUserStore(AccountsDbContext context, Ide
 
     public override async Task<bool> RedeemCodeAsync(ApplicationUser user, string code, CancellationToken cancellationToken)
     {
+        // The list as it is now, not as this scope read it earlier: another request may have redeemed a code since,
+        // and writing the older list back would make that code work again. Read after the user (whose stamp the
+        // save checks), a redeem that lands in between fails this one's save instead.
+        var tracked = Context.ChangeTracker.Entries<IdentityUserToken<string>>().FirstOrDefault(entry =>
+            entry.Entity.UserId == user.Id && entry.Entity.LoginProvider == Provider && entry.Entity.Name == Name);
+        if (tracked is not null)
+        {
+            await tracked.ReloadAsync(cancellationToken);
+        }
+
         var stored = await StoredAsync(user, cancellationToken);
         var presented = Encoding.ASCII.GetBytes(Hash(code));
         // Every entry is compared, so the time taken says nothing about which one matched.

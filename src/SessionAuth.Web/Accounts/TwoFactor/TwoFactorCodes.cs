@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using SessionAuth.Web.Accounts.Activity;
 
 namespace SessionAuth.Web.Accounts.TwoFactor;
@@ -19,7 +20,8 @@ public enum CodeCheck
 /// per account for its whole window, on every instance (<see cref="ITwoFactorStore.TryUseCodeAsync"/>): Identity
 /// accepts a code for two 30-second steps either side of now, so a code seen over a shoulder or in a proxy log
 /// would otherwise work for minutes. A wrong or reused code and a wrong recovery code count toward the password
-/// lockout, whose rules they share: it blocks new sign-ins only.
+/// lockout, whose rules they share: it blocks new sign-ins only. Each try is counted before its code is checked
+/// (<see cref="FailedPasswordCounter.ClaimAttemptAsync"/>), so parallel guesses get no more tries than serial ones.
 /// </summary>
 public sealed class TwoFactorCodes(
     UserManager<ApplicationUser> users,
@@ -44,7 +46,8 @@ public sealed class TwoFactorCodes(
     /// <summary>Checks an authenticator code (signing in, or the API's "otp").</summary>
     public async Task<CodeCheck> CheckAuthenticatorCodeAsync(ApplicationUser user, string? code, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await users.IsLockedOutAsync(user))
+        var claim = await users.ClaimAttemptAsync(db, user);
+        if (claim == AttemptClaim.LockedOut)
         {
             return CodeCheck.LockedOut;
         }
@@ -54,13 +57,13 @@ public sealed class TwoFactorCodes(
         {
             if (await store.TryUseCodeAsync(user.Id, normalized, CodeWindow, cancellationToken))
             {
-                return CodeCheck.Accepted;
+                return await AcceptAsync(claim, user);
             }
 
-            return await FailAsync(user, http, "code already used");
+            return Fail(claim, user, http, "code already used");
         }
 
-        return await FailAsync(user, http, "wrong code");
+        return Fail(claim, user, http, "wrong code");
     }
 
     /// <summary>Marks the code that turned two-factor on as used, so it cannot sign in a second time.</summary>
@@ -70,27 +73,41 @@ public sealed class TwoFactorCodes(
     /// <summary>Redeems a recovery code (each works once: Identity removes it).</summary>
     public async Task<CodeCheck> RedeemRecoveryCodeAsync(ApplicationUser user, string? code, HttpContext http)
     {
-        if (await users.IsLockedOutAsync(user))
+        var claim = await users.ClaimAttemptAsync(db, user);
+        if (claim == AttemptClaim.LockedOut)
         {
             return CodeCheck.LockedOut;
         }
 
         var typed = code?.Replace(" ", "", StringComparison.Ordinal).Trim();
-        if (!string.IsNullOrEmpty(typed) && typed.Length <= 32 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, typed)).Succeeded)
+        if (!string.IsNullOrEmpty(typed) && typed.Length <= 32)
         {
-            return CodeCheck.Accepted;
+            if ((await users.RedeemTwoFactorRecoveryCodeAsync(user, typed)).Succeeded)
+            {
+                return await AcceptAsync(claim, user);
+            }
+
+            // A redeem another request's save overtook leaves its shortened code list tracked; a later save in this
+            // request would write that stale list over the other's.
+            foreach (var unsaved in db.ChangeTracker.Entries().Where(entry => entry.State == EntityState.Modified).ToList())
+            {
+                await unsaved.ReloadAsync();
+            }
         }
 
-        return await FailAsync(user, http, "wrong recovery code");
+        return Fail(claim, user, http, "wrong recovery code");
     }
 
-    private async Task<CodeCheck> FailAsync(ApplicationUser user, HttpContext http, string reason)
+    private async Task<CodeCheck> AcceptAsync(AttemptClaim claim, ApplicationUser user) =>
+        await users.RefundAttemptAsync(claim, user) ? CodeCheck.Accepted : CodeCheck.LockedOut;
+
+    /// <summary>The failure was counted by the claim before the check; this only tells of it.</summary>
+    private CodeCheck Fail(AttemptClaim claim, ApplicationUser user, HttpContext http, string reason)
     {
         var clientIp = http.Connection.RemoteIpAddress?.ToString();
         TwoFactorLog.SecondStepFailed(logger, user.Id, clientIp, reason);
-        await users.CountFailedPasswordAsync(db, user);
         activity.RecordAfterResponse(user.Id, ActivityKind.SignInFailed, http, reason);
-        if (await users.IsLockedOutAsync(user))
+        if (claim == AttemptClaim.CountedLast)
         {
             AccountsLog.AccountLockedOut(logger, user.Id, clientIp);
             activity.RecordAfterResponse(user.Id, ActivityKind.LockedOut, http);

@@ -168,12 +168,19 @@ public sealed class LoginModel(
             return Page();
         }
 
-        switch (await passkeys.SignInAsync(credential, HttpContext))
+        var (outcome, unconfirmedEmail) = await passkeys.SignInAsync(credential, HttpContext);
+        switch (outcome)
         {
             case PasskeySignInOutcome.SignedIn:
                 return LocalRedirect(returnUrl);
             case PasskeySignInOutcome.LockedOut:
                 ModelState.AddModelError(string.Empty, PasskeyLockedOut);
+                return Page();
+            case PasskeySignInOutcome.EmailNotConfirmed:
+                // As the password form answers it: the page offers a new confirmation link, for this address.
+                EmailNotConfirmed = true;
+                Input.Email = unconfirmedEmail ?? "";
+                ModelState.AddModelError(string.Empty, EmailNotConfirmedText);
                 return Page();
             default:
                 ModelState.AddModelError(string.Empty, PasskeyNotRecognised);
