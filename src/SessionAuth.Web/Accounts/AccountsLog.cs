@@ -77,7 +77,7 @@ internal static partial class AccountsLog
     public static partial void EmailChanged(ILogger logger, string userId, int endedCredentials);
 
     [LoggerMessage(EventId = 1026, EventName = "OperatorRoleApplied", Level = LogLevel.Information,
-        Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) exist, {Given} given the role, {Taken} had it taken away")]
+        Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) with a confirmed address exist, {Given} given the role, {Taken} had it taken away")]
     public static partial void OperatorRoleApplied(ILogger logger, int listed, int given, int taken);
 
     [LoggerMessage(EventId = 1027, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
