@@ -159,6 +159,49 @@ public class PasswordResetTests(MailFlowFixture fixture) : IClassFixture<MailFlo
         Assert.DoesNotContain(fixture.Smtp.Messages, m => TestSmtpServer.SentTo(m, unknown));
     }
 
+    /// <summary>
+    /// Someone registers the owner's address (unconfirmed) and adds a passkey and an authenticator; the owner resets
+    /// the password from the mail. Once the address is confirmed, a reset leaves the owner's own factors alone.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AResetThatFirstProvesTheAddressRemovesThePasskeysAndTwoFactorAddedBefore(bool confirmedBefore)
+    {
+        var email = Emails.Unique("taken-over");
+        using var registrant = fixture.App.CreateAppClient();
+        await registrant.RegisterAndLoginAsync(email);
+        if (confirmedBefore)
+        {
+            await AdminConsole.ConfirmAddressAsync(fixture.App, email);
+        }
+
+        await SignInFactors.AddAllAsync(fixture.App, email);
+        var before = await SignInFactors.ReadAsync(fixture.App, email);
+        var link = await ResetLinkAsync(email, register: false);
+        using var owner = fixture.App.CreateAppClient();
+
+        var reset = await owner.SubmitPageFormAsync(link.PathAndQuery, new("Input.Password", NewPassword), new("Input.ConfirmPassword", NewPassword));
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        var after = await SignInFactors.ReadAsync(fixture.App, email);
+        var kinds = await AccountsDb.ActivityKindsAsync(fixture.App, (await AccountsDb.UserAsync(fixture.App, email)).Id);
+        Assert.True(after.EmailConfirmed);
+        if (confirmedBefore)
+        {
+            Assert.Equal(before, after);
+            Assert.DoesNotContain(ActivityKind.UnconfirmedSignInFactorsRemoved, kinds);
+        }
+        else
+        {
+            Assert.False(after.TwoFactorEnabled);
+            Assert.Equal(0, after.Passkeys);
+            Assert.Equal(0, after.RecoveryCodes);
+            Assert.NotEqual(before.AuthenticatorKey, after.AuthenticatorKey);
+            Assert.Contains(ActivityKind.UnconfirmedSignInFactorsRemoved, kinds);
+        }
+    }
+
     /// <summary>Registers (unless told not to) and asks for a reset; returns the mailed link.</summary>
     private async Task<Uri> ResetLinkAsync(string email, bool register = true)
     {
