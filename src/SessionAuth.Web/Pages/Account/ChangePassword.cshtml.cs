@@ -121,6 +121,11 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
+        // The new password is saved: what follows must happen even if the client goes now (not the request's
+        // cancellation), the notice first, as the principal below is read through Identity, which does stop then.
+        // If it was not the owner, the owner's mailbox is where they learn of it.
+        await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
+
         // Signing in again rotates this browser's session id (the handler ends the old one) ...
         // ... keeping the way it signed in (its "amr").
         var wasPersistent = HttpContext.GetServerSession()?.Record.IsPersistent == true;
@@ -129,12 +134,10 @@ public sealed class ChangePasswordModel(
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = wasPersistent });
         // ... and every other session of the user ends, and every API grant (whoever holds a refresh token),
         // by the same rules as "sign out all other sessions".
-        var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, HttpContext.RequestAborted);
+        var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, CancellationToken.None);
         AccountsLog.PasswordChanged(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");
-        // If it was not the owner, the owner's mailbox is where they learn of it.
-        await mailer.SendPasswordChangedAsync(user.Email!, HttpContext.RequestAborted);
         return RedirectToPage(new { Notice = "changed" });
     }
 

@@ -113,12 +113,13 @@ public sealed class ResetPasswordModel(
             return Page();
         }
 
+        // The reset is saved: what follows must happen even if the client goes now (not the request's cancellation).
         // Whoever held the old password, a stolen cookie or a refresh token is out, on every instance.
-        var ended = await revocation.RevokeAllAsync(user.Id, HttpContext.RequestAborted);
+        var ended = await revocation.RevokeAllAsync(user.Id, CancellationToken.None);
         AccountsLog.PasswordReset(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordReset, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 session ended" : $"{ended} sessions ended");
-        await mailer.SendPasswordChangedAsync(user.Email!, HttpContext.RequestAborted);
+        await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
         if (firstProof && await unconfirmedFactors.RemoveAndConfirmAsync(user))
         {
             await activity.RecordAsync(user.Id, ActivityKind.UnconfirmedSignInFactorsRemoved, HttpContext);
