@@ -192,6 +192,36 @@ public sealed class AdminConsoleTests
         Assert.Empty(pair.App.Logs.UnhandledExceptions);
     }
 
+    [Theory]
+    [InlineData(AccountsProvider.Sqlite)]
+    [InlineData(AccountsProvider.Postgres)]
+    public async Task ASearchWithControlCharactersIsA400WithTheReasonAndAUserIdThatIsNoGuidA404(AccountsProvider provider)
+    {
+        var operatorEmail = Emails.Unique("ops");
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail), accounts: provider);
+        using var operatorClient = pair.App.CreateAppClient();
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
+
+        var searches = new List<HttpResponseMessage>();
+        // (A query of white space alone binds as none, the whole list.)
+        foreach (var query in new[] { "%00", "ops%00", "a%09b", "%0Aops" })
+        {
+            searches.Add(await operatorClient.GetAsync($"{AdminConsole.UsersPath}?q={query}"));
+        }
+
+        // A NUL in the path never reaches the page (the server refuses it); other control characters do.
+        var userPage = await operatorClient.GetAsync(AdminConsole.UserPath("no-such-id\u0001"));
+
+        foreach (var search in searches)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, search.StatusCode);
+            Assert.Contains("control characters", await AppClient.BodyAsync(search), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, userPage.StatusCode);
+        Assert.Empty(pair.App.Logs.UnhandledExceptions);
+    }
+
     [Fact]
     public async Task SigningOutEverywhereEndsTheBrowsersOnBothInstancesAndTheApiGrantAndTheUserSeesWhoDidIt()
     {

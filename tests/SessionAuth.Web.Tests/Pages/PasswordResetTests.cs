@@ -202,6 +202,23 @@ public class PasswordResetTests(MailFlowFixture fixture) : IClassFixture<MailFlo
         }
     }
 
+    /// <summary>A user id is a GUID: anything else in a link (a NUL, which PostgreSQL refuses in text) is a dead link, never a query.</summary>
+    [Theory]
+    [InlineData(AppRoutes.ResetPassword, "%00")]
+    [InlineData(AppRoutes.ResetPassword, "0f8fad5b-d9cb-469f-a165-70867728950e%00")]
+    [InlineData(AppRoutes.ResetPassword, "not-a-user-id")]
+    [InlineData(AppRoutes.ConfirmEmail, "%00")]
+    [InlineData(AppRoutes.ConfirmEmailChange, "%00")]
+    public async Task AMailedLinkWhoseUserIdIsNoGuidIsADeadLink(string path, string userId)
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.GetAsync($"{path}?userId={userId}&email=someone%40example.com&code=AAAA");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-testid=\"link-dead\"", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+    }
+
     /// <summary>Registers (unless told not to) and asks for a reset; returns the mailed link.</summary>
     private async Task<Uri> ResetLinkAsync(string email, bool register = true)
     {
