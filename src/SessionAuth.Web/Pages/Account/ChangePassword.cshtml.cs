@@ -89,6 +89,14 @@ public sealed class ChangePasswordModel(
         var result = sameAsCurrent
             ? VerifyCurrentPassword(users, user, Input.OldPassword)
             : await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
+        if (result.Succeeded && !sameAsCurrent)
+        {
+            // The new password is saved: what follows must happen even if the client goes now (not the request's
+            // cancellation), the notice first, as the Identity calls below follow the request's cancellation.
+            // If it was not the owner, the owner's mailbox is where they learn of it.
+            await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
+        }
+
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
             AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
@@ -120,11 +128,6 @@ public sealed class ChangePasswordModel(
 
             return Page();
         }
-
-        // The new password is saved: what follows must happen even if the client goes now (not the request's
-        // cancellation), the notice first, as the principal below is read through Identity, which does stop then.
-        // If it was not the owner, the owner's mailbox is where they learn of it.
-        await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
 
         // Signing in again rotates this browser's session id (the handler ends the old one) ...
         // ... keeping the way it signed in (its "amr").
