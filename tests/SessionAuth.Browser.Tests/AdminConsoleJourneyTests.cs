@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SessionAuth.Browser.Tests.Infrastructure;
+using SessionAuth.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 using static SessionAuth.Browser.Tests.Infrastructure.PageSteps;
 
@@ -17,9 +18,12 @@ public sealed class AdminConsoleJourneyTests(BrowserFixture fixture)
     {
         var operatorEmail = $"ops-{Guid.NewGuid():N}"[..12] + "@example.com";
         var userEmail = $"kim-{Guid.NewGuid():N}"[..12] + "@example.com";
+        // The operator confirms their address from the mail (the role needs a confirmed address): the app writes it here.
+        var pickup = TestHost.NewMailPickupDirectory();
         await using var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
         {
             ["Admin:Emails:0"] = operatorEmail,
+            ["Email:PickupDirectory"] = pickup,
         });
         app.Start();
         await using var userContext = await NewContextAsync(app, 1280, 800);
@@ -29,6 +33,7 @@ public sealed class AdminConsoleJourneyTests(BrowserFixture fixture)
         await using var desk = await NewContextAsync(app, 1280, 800);
         var console = await desk.NewPageAsync();
         await RegisterAsync(console, operatorEmail);
+        await ConfirmAddressAsync(console, pickup, operatorEmail);
         await SignInAsync(console, operatorEmail);
 
         // From the navigation bar to the list, then the search.

@@ -29,14 +29,19 @@ public sealed class PasswordResetTokenProviderOptions : DataProtectionTokenProvi
 /// of address (purpose "ChangeEmail:" + the new address). Unlike the stamp-bound provider these survive a sign-out
 /// (every sign-out rotates the stamp here, and a confirmation link read the next morning must still work); instead
 /// each is bound to the address the account has when it is made, so a change of address ends every earlier code,
-/// and a change-email link, which makes exactly that change, works once.
+/// and a change-email link, which makes exactly that change, works once. A change-email code is bound to the password
+/// too: it moves the account (and its password resets) to another mailbox, so one asked for by whoever knew the old
+/// password must die when the owner resets or changes it.
 /// </summary>
 public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, IOptions<AccountFlowOptions> options, TimeProvider time)
     : IUserTwoFactorTokenProvider<ApplicationUser>
 {
     public const string ProviderName = "EmailLink";
 
-    private const byte Version = 1;
+    // Version 2 adds the password digest; a version 1 code (made before) still serves every purpose but a change of address.
+    private const byte Version = 2;
+
+    private const string ChangeEmailPurposePrefix = "ChangeEmail:";
 
     private readonly IDataProtector _protector = protection.CreateProtector("SessionAuth.Accounts.EmailLinkToken.v1");
 
@@ -50,6 +55,7 @@ public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, I
             writer.Write(await manager.GetUserIdAsync(user));
             writer.Write(purpose);
             writer.Write(AddressDigest(await manager.GetEmailAsync(user)));
+            writer.Write(PasswordDigest(purpose, user));
         }
 
         return WebEncoders.Base64UrlEncode(_protector.Protect(buffer.ToArray()));
@@ -61,7 +67,8 @@ public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, I
         {
             var payload = _protector.Unprotect(WebEncoders.Base64UrlDecode(token));
             using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
-            if (reader.ReadByte() != Version)
+            var version = reader.ReadByte();
+            if (version is not (1 or Version))
             {
                 return false;
             }
@@ -70,13 +77,16 @@ public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, I
             var userId = reader.ReadString();
             var tokenPurpose = reader.ReadString();
             var address = reader.ReadString();
+            var password = version == Version ? reader.ReadString() : null;
             var now = time.GetUtcNow();
             var currentId = await manager.GetUserIdAsync(user);
             var currentAddress = AddressDigest(await manager.GetEmailAsync(user));
+            var currentPassword = PasswordDigest(purpose, user);
             return created <= now + TimeSpan.FromMinutes(5) && now - created <= options.Value.EmailConfirmationLifetime
                 && string.Equals(userId, currentId, StringComparison.Ordinal)
                 && string.Equals(tokenPurpose, purpose, StringComparison.Ordinal)
-                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(address), Encoding.ASCII.GetBytes(currentAddress));
+                && SameDigest(address, currentAddress)
+                && (password is null ? currentPassword.Length == 0 : SameDigest(password, currentPassword));
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException or EndOfStreamException or IOException)
         {
@@ -87,8 +97,17 @@ public sealed class EmailLinkTokenProvider(IDataProtectionProvider protection, I
     public Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<ApplicationUser> manager, ApplicationUser user) => Task.FromResult(false);
 
     // A digest, not the address: the protected payload is encrypted anyway, but it stays small and uniform.
-    private static string AddressDigest(string? email) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes((email ?? "").Trim().ToUpperInvariant())));
+    private static string AddressDigest(string? email) => Digest((email ?? "").Trim().ToUpperInvariant());
+
+    // Not the security stamp: every sign-out rotates it, and a link read after signing out must still work. A new
+    // password hash comes only with a new password (or a rehash on sign-in, which costs a new link at worst).
+    private static string PasswordDigest(string purpose, ApplicationUser user) =>
+        purpose.StartsWith(ChangeEmailPurposePrefix, StringComparison.Ordinal) ? Digest("password:" + user.PasswordHash) : "";
+
+    private static string Digest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static bool SameDigest(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
 }
 
 /// <summary>The code as it travels in a link: base64url of the provider's text, so no character needs escaping.</summary>

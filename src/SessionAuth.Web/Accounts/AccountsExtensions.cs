@@ -89,6 +89,7 @@ internal static class AccountsExtensions
         builder.Services.AddSingleton<DecoyPasswordCheck>();
         builder.Services.AddScoped<PasswordSignInCheck>();
         builder.Services.AddScoped<AccountLocks>();
+        builder.Services.AddScoped<UnconfirmedSignInFactors>();
         // Admin:Emails decides who holds the operators' role (OperatorRole), at start-up, sign-in and re-validation.
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<OperatorRole>();

@@ -77,10 +77,18 @@ internal static partial class AccountsLog
     public static partial void EmailChanged(ILogger logger, string userId, int endedCredentials);
 
     [LoggerMessage(EventId = 1026, EventName = "OperatorRoleApplied", Level = LogLevel.Information,
-        Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) exist, {Given} given the role, {Taken} had it taken away")]
+        Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) with a confirmed address exist, {Given} given the role, {Taken} had it taken away")]
     public static partial void OperatorRoleApplied(ILogger logger, int listed, int given, int taken);
 
     [LoggerMessage(EventId = 1027, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
         Message = "The Admin role of user {UserId} could not be brought in line with Admin:Emails in the accounts database ({Reason}); the session's roles follow the list anyway")]
     public static partial void OperatorRoleNotStored(ILogger logger, string userId, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 1028, EventName = "UnconfirmedSignInFactorsRemoved", Level = LogLevel.Warning,
+        Message = "User {UserId} proved their address for the first time: {Passkeys} passkey(s) removed, two-factor (was on: {TwoFactorWasOn}) turned off, authenticator key and recovery codes replaced")]
+    public static partial void UnconfirmedSignInFactorsRemoved(ILogger logger, string userId, int passkeys, bool twoFactorWasOn);
+
+    [LoggerMessage(EventId = 1029, EventName = "UnconfirmedSignInFactorsNotRemoved", Level = LogLevel.Warning,
+        Message = "The sign-in factors added before user {UserId} proved their address were not all removed ({Reason}); the address stays unconfirmed, so the next reset tries again")]
+    public static partial void UnconfirmedSignInFactorsNotRemoved(ILogger logger, string userId, string reason, Exception? exception);
 }

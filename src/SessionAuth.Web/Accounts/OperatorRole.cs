@@ -11,7 +11,8 @@ namespace SessionAuth.Web.Accounts;
 /// roles are read for a session or a token (<see cref="RolesOfAsync"/>: sign-in and each re-validation), so an
 /// account registered after start-up with a listed address holds it from its first sign-in, and a holder whose
 /// address left the list loses it at their session's next validation. The roles ride in the session record:
-/// no request between validations asks the database.
+/// no request between validations asks the database. A listed address counts only once confirmed: registration
+/// need not confirm it, so anyone could otherwise register an operator's address that has no account yet.
 /// </summary>
 public sealed class OperatorRole(
     UserManager<ApplicationUser> users,
@@ -25,7 +26,8 @@ public sealed class OperatorRole(
     /// <summary>The listed addresses as Identity normalizes them (so one comparison serves every spelling).</summary>
     private HashSet<string> Listed => _listed ??= Normalize(options.Value.Emails, users);
 
-    public bool IsListed(ApplicationUser user) => user.NormalizedEmail is { } email && Listed.Contains(email);
+    public bool IsListed(ApplicationUser user) =>
+        user.EmailConfirmed && user.NormalizedEmail is { } email && Listed.Contains(email);
 
     /// <summary>
     /// The user's roles with <see cref="Name"/> as the list says. The database is brought in line when it differs;
@@ -99,9 +101,11 @@ public sealed class OperatorRole(
             var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
             var roleId = await db.Roles.Where(r => r.NormalizedName == users.NormalizeName(Name)).Select(r => r.Id).SingleAsync(cancellationToken);
             var holders = db.UserRoles.Where(ur => ur.RoleId == roleId).Select(ur => ur.UserId);
-            var toGive = await db.Users.Where(u => listed.Contains(u.NormalizedEmail!) && !holders.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
-            var toTake = await db.Users.Where(u => holders.Contains(u.Id) && !listed.Contains(u.NormalizedEmail!)).Select(u => u.Id).ToListAsync(cancellationToken);
-            listedCount = await db.Users.CountAsync(u => listed.Contains(u.NormalizedEmail!), cancellationToken);
+            // The same rule as IsListed, as a query.
+            var entitled = db.Users.Where(u => u.EmailConfirmed && listed.Contains(u.NormalizedEmail!)).Select(u => u.Id);
+            var toGive = await entitled.Where(id => !holders.Contains(id)).ToListAsync(cancellationToken);
+            var toTake = await holders.Where(id => !entitled.Contains(id)).ToListAsync(cancellationToken);
+            listedCount = await entitled.CountAsync(cancellationToken);
             changes = [.. toGive.Select(id => (id, true)), .. toTake.Select(id => (id, false))];
         }
 

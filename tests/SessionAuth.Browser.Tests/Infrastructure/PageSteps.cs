@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SessionAuth.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace SessionAuth.Browser.Tests.Infrastructure;
@@ -26,6 +27,18 @@ internal static class PageSteps
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(PathIs("/Dashboard", scheme));
+    }
+
+    /// <summary>Opens the confirmation link the app wrote to <paramref name="pickupDirectory"/> for <paramref name="email"/>, and confirms.</summary>
+    public static async Task ConfirmAddressAsync(IPage page, string pickupDirectory, string email)
+    {
+        var mail = (await MailPickup.WaitForMessagesAsync(pickupDirectory, 1,
+            m => TestSmtpServer.SentTo(m, email) && m.Subject == "Confirm your email address"))[^1];
+        var link = Regex.Matches(mail.TextBody ?? "", "https?://\\S+").Select(m => new Uri(m.Value)).Single(url => url.AbsolutePath == "/Account/ConfirmEmail");
+        // The mail names the public address (App:PublicUrl); this app serves the same paths.
+        await page.GotoAsync(link.PathAndQuery);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
+        await Expect(page.GetByTestId("email-confirmed")).ToBeVisibleAsync();
     }
 
     public static async Task AssertNoHorizontalScrollAsync(IPage page)

@@ -54,7 +54,7 @@ public sealed class AdminConsoleTests
         var operatorEmail = Emails.Unique("ops");
         await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail));
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         using var person = pair.App.CreateAppClient();
         var personEmail = Emails.Unique("person");
         await person.RegisterAndLoginAsync(personEmail);
@@ -77,6 +77,52 @@ public sealed class AdminConsoleTests
         Assert.Equal(1, await AccountsDb.SessionCountAsync(pair.App, operatorId));
     }
 
+    [Fact]
+    public async Task AListedAddressGivesTheConsoleOnlyOnceConfirmed()
+    {
+        var listedEmail = Emails.Unique("ops");
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(listedEmail));
+        using var claimant = pair.App.CreateAppClient();
+        await claimant.RegisterAndLoginAsync(listedEmail);
+
+        var unconfirmed = await claimant.GetAsync(AdminConsole.UsersPath);
+        var holdersUnconfirmed = await HoldersAsync(pair.App);
+        await AdminConsole.ConfirmAddressAsync(pair.App, listedEmail);
+        using var owner = pair.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.LoginAsync(listedEmail)).StatusCode);
+        var confirmed = await owner.GetAsync(AdminConsole.UsersPath);
+
+        Assert.Equal(HttpStatusCode.Forbidden, unconfirmed.StatusCode);
+        Assert.Empty(holdersUnconfirmed);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal([listedEmail], await HoldersAsync(pair.App));
+    }
+
+    [Fact]
+    public async Task AtStartUpAnUnconfirmedListedAccountLosesTheRoleAndAConfirmedOneGainsIt()
+    {
+        var unconfirmedEmail = Emails.Unique("ops-unconfirmed");
+        var confirmedEmail = Emails.Unique("ops-confirmed");
+        await using var redis = await RedisServer.StartAsync();
+        await using var database = TestDatabase.Sqlite("admin-confirmed");
+        await using (var before = new SessionAuthApplication(redis.ConnectionString, database: database))
+        {
+            await AdminConsole.CreateUsersAsync(before, [unconfirmedEmail]);
+            await AdminConsole.CreateUsersAsync(before, [confirmedEmail], user => user.EmailConfirmed = true);
+            await using var scope = before.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            // As a database written before confirmation counted: the unconfirmed account holds the role.
+            Assert.True((await users.AddToRoleAsync((await users.FindByEmailAsync(unconfirmedEmail))!, OperatorRole.Name)).Succeeded);
+        }
+
+        var settings = new Dictionary<string, string?> { ["Admin:Emails:0"] = unconfirmedEmail, ["Admin:Emails:1"] = confirmedEmail };
+        await using var after = new SessionAuthApplication(redis.ConnectionString, settings, database: database);
+        using var client = after.CreateAppClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login")).StatusCode);
+        Assert.Equal([confirmedEmail], await HoldersAsync(after));
+    }
+
     [Theory]
     [InlineData(AccountsProvider.Sqlite)]
     [InlineData(AccountsProvider.Postgres)]
@@ -85,7 +131,7 @@ public sealed class AdminConsoleTests
         var operatorEmail = Emails.Unique("ops");
         await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail), accounts: provider);
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var run = Guid.NewGuid().ToString("N")[..8];
         await AdminConsole.CreateUsersAsync(pair.App, Enumerable.Range(0, 120).Select(i => $"pager-{run}-{i:000}@example.com"));
         var needle = (await AdminConsole.CreateUsersAsync(pair.App, [$"Needle_{run}@Example.com"], user =>
@@ -135,7 +181,7 @@ public sealed class AdminConsoleTests
         var operatorEmail = Emails.Unique("ops");
         await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail));
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
 
         var response = await operatorClient.GetAsync(AdminConsole.UsersPath + query);
         var tooLong = await operatorClient.GetAsync($"{AdminConsole.UsersPath}?q={new string('a', 257)}");
@@ -143,6 +189,36 @@ public sealed class AdminConsoleTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("The page number must be a whole number", await AppClient.BodyAsync(response), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Empty(pair.App.Logs.UnhandledExceptions);
+    }
+
+    [Theory]
+    [InlineData(AccountsProvider.Sqlite)]
+    [InlineData(AccountsProvider.Postgres)]
+    public async Task ASearchWithControlCharactersIsA400WithTheReasonAndAUserIdThatIsNoGuidA404(AccountsProvider provider)
+    {
+        var operatorEmail = Emails.Unique("ops");
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail), accounts: provider);
+        using var operatorClient = pair.App.CreateAppClient();
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
+
+        var searches = new List<HttpResponseMessage>();
+        // (A query of white space alone binds as none, the whole list.)
+        foreach (var query in new[] { "%00", "ops%00", "a%09b", "%0Aops" })
+        {
+            searches.Add(await operatorClient.GetAsync($"{AdminConsole.UsersPath}?q={query}"));
+        }
+
+        // A NUL in the path never reaches the page (the server refuses it); other control characters do.
+        var userPage = await operatorClient.GetAsync(AdminConsole.UserPath("no-such-id\u0001"));
+
+        foreach (var search in searches)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, search.StatusCode);
+            Assert.Contains("control characters", await AppClient.BodyAsync(search), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, userPage.StatusCode);
         Assert.Empty(pair.App.Logs.UnhandledExceptions);
     }
 
@@ -161,7 +237,7 @@ public sealed class AdminConsoleTests
         var grant = await TokenClient.ReadPairAsync(await b.CreateApiClient().RequestTokenAsync(victimEmail));
         var victimId = (await AccountsDb.UserAsync(a, victimEmail)).Id;
         using var operatorClient = a.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var operatorId = (await AccountsDb.UserAsync(a, operatorEmail)).Id;
         using var operatorOnB = b.CreateClientCarrying(AppClient.SessionCookieValue(await operatorClient.LoginAsync(operatorEmail))!);
 
@@ -215,7 +291,7 @@ public sealed class AdminConsoleTests
         var grant = await TokenClient.ReadPairAsync(await api.RequestTokenAsync(victimEmail));
         var victimId = (await AccountsDb.UserAsync(pair.App, victimEmail)).Id;
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var operatorId = (await AccountsDb.UserAsync(pair.App, operatorEmail)).Id;
 
         var locked = await AdminConsole.SubmitAndFollowAsync(operatorClient, victimId, "admin-lock");
@@ -264,7 +340,7 @@ public sealed class AdminConsoleTests
 
         var victimId = (await AccountsDb.UserAsync(pair.App, victimEmail)).Id;
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var row = Assert.Single(AdminConsole.UserRows(await AppClient.BodyAsync(await operatorClient.GetAsync($"{AdminConsole.UsersPath}?q={victimEmail}"))));
 
         await AdminConsole.SubmitAndFollowAsync(operatorClient, victimId, "admin-unlock");
@@ -279,7 +355,7 @@ public sealed class AdminConsoleTests
         var operatorEmail = Emails.Unique("ops");
         await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(operatorEmail));
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var operatorId = (await AccountsDb.UserAsync(pair.App, operatorEmail)).Id;
         var own = await AppClient.BodyAsync(await operatorClient.GetAsync(AdminConsole.UserPath(operatorId)));
 
@@ -304,7 +380,7 @@ public sealed class AdminConsoleTests
         await victim.RegisterAndLoginAsync(victimEmail);
         var victimId = (await AccountsDb.UserAsync(pair.App, victimEmail)).Id;
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
 
         var page = await AdminConsole.SubmitAndFollowAsync(operatorClient, victimId, "admin-password-reset");
         var mail = (await MailPickup.WaitForMessagesAsync(pair.App.MailPickupDirectory, 1,
@@ -336,7 +412,7 @@ public sealed class AdminConsoleTests
         await victim.RegisterAndLoginAsync(victimEmail);
         var victimId = (await AccountsDb.UserAsync(pair.App, victimEmail)).Id;
         using var operatorClient = pair.App.CreateAppClient();
-        await operatorClient.RegisterAndLoginAsync(operatorEmail);
+        await AdminConsole.RegisterOperatorAsync(pair.App, operatorClient, operatorEmail);
         var action = AdminConsole.FormAction(await AppClient.BodyAsync(await operatorClient.GetAsync(AdminConsole.UserPath(victimId))), testId)!;
 
         var withoutToken = await operatorClient.Http.PostAsync(action, new FormUrlEncodedContent([]));
@@ -366,9 +442,9 @@ public sealed class AdminConsoleTests
         await using (var before = new SessionAuthApplication(redis.ConnectionString, AdminConsole.OperatorSettings(first, interval), database: database))
         {
             using var one = before.CreateAppClient();
-            firstCookie = await one.RegisterAndLoginAsync(first);
+            firstCookie = await AdminConsole.RegisterOperatorAsync(before, one, first);
             using var two = before.CreateAppClient();
-            secondCookie = await two.RegisterAndLoginAsync(second);
+            secondCookie = await AdminConsole.RegisterOperatorAsync(before, two, second);
             Assert.Equal(HttpStatusCode.OK, (await one.GetAsync(AdminConsole.UsersPath)).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await two.GetAsync(AdminConsole.UsersPath)).StatusCode);
             Assert.Equal([first], await HoldersAsync(before));

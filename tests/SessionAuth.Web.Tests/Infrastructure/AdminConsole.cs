@@ -20,6 +20,29 @@ internal static partial class AdminConsole
         return settings;
     }
 
+    /// <summary>
+    /// Registers a listed address, confirms it (arranged through Identity: the role needs a confirmed address) and
+    /// signs in; returns the session cookie.
+    /// </summary>
+    public static async Task<string> RegisterOperatorAsync(SessionAuthApplication app, AppClient client, string email)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, (await client.RegisterAsync(email)).StatusCode);
+        await ConfirmAddressAsync(app, email);
+        var login = await client.LoginAsync(email);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        return AppClient.SessionCookieValue(login) ?? throw new InvalidOperationException("Login set no session cookie.");
+    }
+
+    /// <summary>Confirms the account's address as its confirmation link would.</summary>
+    public static async Task ConfirmAddressAsync(SessionAuthApplication app, string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account for {email}.");
+        var confirmed = await users.ConfirmEmailAsync(user, await users.GenerateEmailConfirmationTokenAsync(user));
+        Assert.True(confirmed.Succeeded, string.Join(" ", confirmed.Errors.Select(e => e.Description)));
+    }
+
     public static IReadOnlyList<string> UserRows(string html) => [.. UserRow().Matches(html).Select(m => m.Value)];
 
     /// <summary>The action of the page's form with this data-testid, or null when the page has none.</summary>

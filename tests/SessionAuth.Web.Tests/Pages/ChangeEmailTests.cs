@@ -127,6 +127,96 @@ public class ChangeEmailTests(MailFlowFixture fixture) : IClassFixture<MailFlowF
     private static string WithoutAddress(HttpResponseMessage response) =>
         System.Text.RegularExpressions.Regex.Replace(response.Headers.Location!.OriginalString, "Requested=[^&]*", "Requested=X");
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AChangeLinkDiesWhenThePasswordIsChangedOrReset(bool reset)
+    {
+        const string newPassword = "the owner's fresh passphrase";
+        using var owner = fixture.App.CreateAppClient();
+        using var mailbox = fixture.App.CreateAppClient();
+        var pending = await RequestChangeAsync(owner, mailbox);
+        if (reset)
+        {
+            await ResetPasswordAsync(pending.Email, newPassword);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await AccountForms.ChangePasswordAsync(owner, AppClient.Password, newPassword)).StatusCode);
+        }
+
+        var (opened, posted) = await OpenAndPostAsync(mailbox, pending);
+
+        await AssertRefusedAsync(opened, posted);
+        Assert.Equal(pending.Email, (await AccountsDb.FindUserByIdAsync(fixture.App, pending.UserId))!.Email);
+        Assert.DoesNotContain(ActivityKind.EmailChanged, await AccountsDb.ActivityKindsAsync(fixture.App, pending.UserId));
+    }
+
+    [Fact]
+    public async Task AChangeLinkIsRefusedWhileAnOperatorHasTheAccountLocked()
+    {
+        using var owner = fixture.App.CreateAppClient();
+        using var mailbox = fixture.App.CreateAppClient();
+        var pending = await RequestChangeAsync(owner, mailbox);
+        Assert.True((await Accounts.AccountLockTests.WithLocksAsync(fixture.App, pending.Email, (locks, user) => locks.LockByOperatorAsync(user))).Succeeded);
+
+        var (opened, posted) = await OpenAndPostAsync(mailbox, pending);
+
+        await AssertRefusedAsync(opened, posted);
+        Assert.Equal(pending.Email, (await AccountsDb.FindUserByIdAsync(fixture.App, pending.UserId))!.Email);
+    }
+
+    [Fact]
+    public async Task AChangeLinkSurvivesASignOut()
+    {
+        using var owner = fixture.App.CreateAppClient();
+        using var mailbox = fixture.App.CreateAppClient();
+        var pending = await RequestChangeAsync(owner, mailbox);
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.LogoutAsync()).StatusCode);
+
+        var confirmed = await mailbox.SubmitPageFormAsync(pending.Link.PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal(pending.NewEmail, (await AccountsDb.FindUserByIdAsync(fixture.App, pending.UserId))!.Email);
+    }
+
+    private sealed record PendingChange(string Email, string NewEmail, string UserId, Uri Link, List<KeyValuePair<string, string>> LiveForm);
+
+    /// <summary>The owner registers and asks for a change; the new mailbox opens the link while it is live and keeps its form.</summary>
+    private async Task<PendingChange> RequestChangeAsync(AppClient owner, AppClient mailbox)
+    {
+        var email = Emails.Unique("was");
+        var newEmail = Emails.Unique("next");
+        await owner.RegisterAndLoginAsync(email);
+        Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(owner, newEmail)).StatusCode);
+        var link = MailedLinks.Find(await MailAsync(newEmail, ConfirmSubject), AppRoutes.ConfirmEmailChange);
+        var liveForm = MailedLinks.HiddenFields(await AppClient.BodyAsync(await mailbox.GetAsync(link.PathAndQuery)));
+        Assert.Contains(liveForm, f => f.Key == "Code");
+        return new(email, newEmail, (await AccountsDb.UserAsync(fixture.App, email)).Id, link, liveForm);
+    }
+
+    /// <summary>Opens the link again, and posts the form it showed while live (as a tab left open would).</summary>
+    private static async Task<(HttpResponseMessage Opened, HttpResponseMessage Posted)> OpenAndPostAsync(AppClient mailbox, PendingChange pending) =>
+        (await mailbox.GetAsync(pending.Link.PathAndQuery),
+            await mailbox.Http.PostAsync(pending.Link.PathAndQuery, new FormUrlEncodedContent(pending.LiveForm)));
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage opened, HttpResponseMessage posted)
+    {
+        Assert.Contains("data-testid=\"link-dead\"", await AppClient.BodyAsync(opened), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("data-testid=\"link-dead\"", await AppClient.BodyAsync(posted), StringComparison.Ordinal);
+    }
+
+    /// <summary>Resets the password through the mailed link, as the owner who forgot it would.</summary>
+    private async Task ResetPasswordAsync(string email, string newPassword)
+    {
+        using var browser = fixture.App.CreateAppClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(AppRoutes.ForgotPassword, [new("Input.Email", email)])).StatusCode);
+        var link = MailedLinks.Find(await MailAsync(email, "Reset your password"), AppRoutes.ResetPassword);
+        var reset = await browser.SubmitPageFormAsync(link.PathAndQuery, new("Input.Password", newPassword), new("Input.ConfirmPassword", newPassword));
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> ChangeAsync(AppClient client, string newEmail, string password = AppClient.Password) =>
         client.SubmitAsync(AppRoutes.ChangeEmail, [new("Input.NewEmail", newEmail), new("Input.Password", password)]);
 

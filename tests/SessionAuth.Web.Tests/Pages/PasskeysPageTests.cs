@@ -251,9 +251,7 @@ public sealed partial class PasskeysPageTests(RedisAppFixture fixture) : IClassF
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = (await users.FindByEmailAsync(email))!;
         var credentialId = RandomNumberGenerator.GetBytes(16);
-        var passkey = new UserPasskeyInfo(credentialId, RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow, 0, ["internal"],
-            isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [0xA0], clientDataJson: [0x7B, 0x7D]) { Name = name };
-        Assert.True((await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded);
+        Assert.True((await users.AddOrUpdatePasskeyAsync(user, SignInFactors.Passkey(credentialId, name))).Succeeded);
         return Base64Url.EncodeToString(credentialId);
     }
 

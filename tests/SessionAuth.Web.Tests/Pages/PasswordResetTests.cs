@@ -159,6 +159,66 @@ public class PasswordResetTests(MailFlowFixture fixture) : IClassFixture<MailFlo
         Assert.DoesNotContain(fixture.Smtp.Messages, m => TestSmtpServer.SentTo(m, unknown));
     }
 
+    /// <summary>
+    /// Someone registers the owner's address (unconfirmed) and adds a passkey and an authenticator; the owner resets
+    /// the password from the mail. Once the address is confirmed, a reset leaves the owner's own factors alone.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AResetThatFirstProvesTheAddressRemovesThePasskeysAndTwoFactorAddedBefore(bool confirmedBefore)
+    {
+        var email = Emails.Unique("taken-over");
+        using var registrant = fixture.App.CreateAppClient();
+        await registrant.RegisterAndLoginAsync(email);
+        if (confirmedBefore)
+        {
+            await AdminConsole.ConfirmAddressAsync(fixture.App, email);
+        }
+
+        await SignInFactors.AddAllAsync(fixture.App, email);
+        var before = await SignInFactors.ReadAsync(fixture.App, email);
+        var link = await ResetLinkAsync(email, register: false);
+        using var owner = fixture.App.CreateAppClient();
+
+        var reset = await owner.SubmitPageFormAsync(link.PathAndQuery, new("Input.Password", NewPassword), new("Input.ConfirmPassword", NewPassword));
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        var after = await SignInFactors.ReadAsync(fixture.App, email);
+        var kinds = await AccountsDb.ActivityKindsAsync(fixture.App, (await AccountsDb.UserAsync(fixture.App, email)).Id);
+        Assert.True(after.EmailConfirmed);
+        if (confirmedBefore)
+        {
+            Assert.Equal(before, after);
+            Assert.DoesNotContain(ActivityKind.UnconfirmedSignInFactorsRemoved, kinds);
+        }
+        else
+        {
+            Assert.False(after.TwoFactorEnabled);
+            Assert.Equal(0, after.Passkeys);
+            Assert.Equal(0, after.RecoveryCodes);
+            Assert.NotEqual(before.AuthenticatorKey, after.AuthenticatorKey);
+            Assert.Contains(ActivityKind.UnconfirmedSignInFactorsRemoved, kinds);
+        }
+    }
+
+    /// <summary>A user id is a GUID: anything else in a link (a NUL, which PostgreSQL refuses in text) is a dead link, never a query.</summary>
+    [Theory]
+    [InlineData(AppRoutes.ResetPassword, "%00")]
+    [InlineData(AppRoutes.ResetPassword, "0f8fad5b-d9cb-469f-a165-70867728950e%00")]
+    [InlineData(AppRoutes.ResetPassword, "not-a-user-id")]
+    [InlineData(AppRoutes.ConfirmEmail, "%00")]
+    [InlineData(AppRoutes.ConfirmEmailChange, "%00")]
+    public async Task AMailedLinkWhoseUserIdIsNoGuidIsADeadLink(string path, string userId)
+    {
+        using var client = fixture.App.CreateAppClient();
+
+        var response = await client.GetAsync($"{path}?userId={userId}&email=someone%40example.com&code=AAAA");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-testid=\"link-dead\"", await AppClient.BodyAsync(response), StringComparison.Ordinal);
+    }
+
     /// <summary>Registers (unless told not to) and asks for a reset; returns the mailed link.</summary>
     private async Task<Uri> ResetLinkAsync(string email, bool register = true)
     {

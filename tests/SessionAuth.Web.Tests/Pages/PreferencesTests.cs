@@ -80,6 +80,27 @@ public sealed class PreferencesTests(RedisAppFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task APreferenceThatWouldPassTheSessionDataLimitIsAFieldErrorAndChangesNothing()
+    {
+        // Room for the theme ("display.theme" + "dark": 17 bytes), not for a time zone besides.
+        await using var pair = await RedisAppPair.StartAsync(new Dictionary<string, string?> { ["Sessions:MaxDataBytes"] = "32" });
+        using var client = pair.App.CreateAppClient();
+        await client.RegisterAndLoginAsync(Emails.Unique("prefs-full"));
+
+        var theme = await client.SetThemeAsync("dark");
+        var zone = await client.SetTimeZoneAsync("Europe/Paris");
+
+        Assert.Equal(HttpStatusCode.Redirect, theme.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, zone.StatusCode);
+        var html = await AppClient.BodyAsync(zone);
+        Assert.Contains("data-testid=\"error-summary\"", html, StringComparison.Ordinal);
+        Assert.Contains(PreferencesModel.TooMuchData, html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#Input_TimeZone\"", html, StringComparison.Ordinal);
+        Assert.Equal(("dark", "UTC"), await client.DashboardPreferencesAsync());
+        Assert.Empty(pair.App.Logs.UnhandledExceptions);
+    }
+
+    [Fact]
     public async Task AMissingFieldOrAnOverlongValueIsAFieldErrorToo()
     {
         using var client = fixture.App.CreateAppClient();

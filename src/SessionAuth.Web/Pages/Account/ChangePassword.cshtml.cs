@@ -89,6 +89,14 @@ public sealed class ChangePasswordModel(
         var result = sameAsCurrent
             ? VerifyCurrentPassword(users, user, Input.OldPassword)
             : await users.ChangePasswordAsync(user, Input.OldPassword, Input.NewPassword);
+        if (result.Succeeded && !sameAsCurrent)
+        {
+            // The new password is saved: what follows must happen even if the client goes now (not the request's
+            // cancellation), the notice first, as the Identity calls below follow the request's cancellation.
+            // If it was not the owner, the owner's mailbox is where they learn of it.
+            await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
+        }
+
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
             AccountsLog.PasswordChangeFailed(logger, user.Id, nameof(IdentityErrorDescriber.PasswordMismatch));
@@ -129,12 +137,10 @@ public sealed class ChangePasswordModel(
         await HttpContext.SignInAsync(principal, new AuthenticationProperties { IsPersistent = wasPersistent });
         // ... and every other session of the user ends, and every API grant (whoever holds a refresh token),
         // by the same rules as "sign out all other sessions".
-        var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, HttpContext.RequestAborted);
+        var ended = await revocation.RevokeOthersAsync(user.Id, HttpContext.GetServerSession()!.Id, CancellationToken.None);
         AccountsLog.PasswordChanged(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordChanged, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 other session ended" : $"{ended} other sessions ended");
-        // If it was not the owner, the owner's mailbox is where they learn of it.
-        await mailer.SendPasswordChangedAsync(user.Email!, HttpContext.RequestAborted);
         return RedirectToPage(new { Notice = "changed" });
     }
 

@@ -15,13 +15,15 @@ namespace SessionAuth.Web.Pages.Account;
 /// the new address (email and user name, confirmed: the link proved it) and rotates the security stamp, all in one
 /// write, then ends every other session and API grant of the account. The code is bound to the address the account had
 /// when it was made, so the change it makes ends it: the link works once. Works signed in or not (the new mailbox may
-/// be read anywhere); signed in as the owner, this browser gets a fresh session with the new address.
+/// be read anywhere); signed in as the owner, this browser gets a fresh session with the new address. The code dies
+/// with a new password too (<see cref="EmailLinkTokenProvider"/>), and an account an operator has locked does not move.
 /// </summary>
 public sealed class ConfirmEmailChangeModel(
     SignInManager<ApplicationUser> signInManager,
     SessionRevocation revocation,
     AccountsDbContext db,
     ActivityLog activity,
+    AccountLocks locks,
     ILogger<ConfirmEmailChangeModel> logger) : MailedLinkPageModel(signInManager.UserManager, logger)
 {
     /// <summary>The new address, named by the link (the code is bound to it).</summary>
@@ -93,8 +95,21 @@ public sealed class ConfirmEmailChangeModel(
     }
 
     // Identity's own purpose for a change of address ("ChangeEmail:" + the new address): the code names the address.
-    private async Task<ApplicationUser?> CheckLinkAsync() =>
-        string.IsNullOrEmpty(Email) || Email.Length > CredentialInput.MaxEmailLength
-            ? null
-            : (await CheckLinkAsync(signInManager.UserManager.Options.Tokens.ChangeEmailTokenProvider, "ChangeEmail:" + Email, "change-email")).User;
+    private async Task<ApplicationUser?> CheckLinkAsync()
+    {
+        if (string.IsNullOrEmpty(Email) || Email.Length > CredentialInput.MaxEmailLength)
+        {
+            return null;
+        }
+
+        var user = (await CheckLinkAsync(signInManager.UserManager.Options.Tokens.ChangeEmailTokenProvider, "ChangeEmail:" + Email, "change-email")).User;
+        if (user is not null && locks.IsLockedByOperator(user))
+        {
+            // Whoever asked for the change may be why the operator locked the account: it stays where it is until unlocked.
+            AccountsLog.MailLinkRefused(logger, "change-email", user.Id);
+            return null;
+        }
+
+        return user;
+    }
 }

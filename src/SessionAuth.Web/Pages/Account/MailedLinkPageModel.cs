@@ -26,8 +26,8 @@ public abstract class MailedLinkPageModel(UserManager<ApplicationUser> users, IL
     protected async Task<(ApplicationUser? User, string? Token)> CheckLinkAsync(string provider, string purpose, string flow)
     {
         var token = LinkCode.Decode(Code);
-        // A user id is a GUID: a longer one is not ours and costs no query.
-        var user = token is null || string.IsNullOrEmpty(UserId) || UserId.Length > 64 ? null : await Users.FindByIdAsync(UserId);
+        // A user id is a GUID: anything else is not ours and costs no query.
+        var user = token is null || !ApplicationUser.IsWellFormedId(UserId) ? null : await Users.FindByIdAsync(UserId!);
         if (user is null || !await Users.VerifyUserTokenAsync(user, provider, purpose, token!))
         {
             AccountsLog.MailLinkRefused(logger, flow, user?.Id);

@@ -15,6 +15,7 @@ public sealed class PreferencesModel : PageModel
 {
     public const string UnknownTheme = "Choose light or dark.";
     public const string UnknownTimeZone = "Choose a time zone from the list.";
+    public const string TooMuchData = "This session holds too much other data to keep this preference; nothing was saved.";
 
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -73,15 +74,16 @@ public sealed class PreferencesModel : PageModel
             return Page();
         }
 
-        HttpContext.Session.SetString(key, value!);
         try
         {
+            // Set checks the limit against this request's data, the commit again against what parallel requests wrote.
+            HttpContext.Session.SetString(key, value!);
             // Committed here rather than as the response starts, so a failure is this page's to tell.
             await HttpContext.Session.CommitAsync(HttpContext.RequestAborted);
         }
         catch (SessionDataTooLargeException)
         {
-            ModelState.AddModelError(field, "This session holds too much other data to keep this preference; nothing was saved.");
+            ModelState.AddModelError(field, TooMuchData);
             ShowCurrent();
             return Page();
         }

@@ -13,12 +13,14 @@ namespace SessionAuth.Web.Pages.Account;
 /// The page a reset link opens (ASVS 2.5.2, 2.5.6, 3.3.3). The POST sets a new password under the registration
 /// policy, rotates the security stamp (which ends the link: it works once), confirms the address (the mail proved it) and lifts a lockout from wrong guesses, then ends every
 /// session and API grant of the account and mails a notice. Nobody is signed in: the person signs in with the new
-/// password, and a reset link someone else intercepted signs nobody in either.
+/// password, and a reset link someone else intercepted signs nobody in either. When the reset is the first proof of
+/// the address, whatever sign-in factors the account gained before it go (<see cref="UnconfirmedSignInFactors"/>).
 /// </summary>
 public sealed class ResetPasswordModel(
     UserManager<ApplicationUser> users,
     SessionRevocation revocation,
     AccountLocks locks,
+    UnconfirmedSignInFactors unconfirmedFactors,
     AccountMailer mailer,
     AccountsDbContext db,
     ActivityLog activity,
@@ -81,9 +83,10 @@ public sealed class ResetPasswordModel(
             return Page();
         }
 
-        // Saved with the new password in one write: the mail proved the address, and a lockout from wrong guesses is
-        // lifted (an operator's lock is not: a reset is no way around it).
-        user.EmailConfirmed = true;
+        // Saved with the new password in one write: a lockout from wrong guesses is lifted (an operator's lock is not:
+        // a reset is no way around it). The mail proved the address; an address proven for the first time is marked
+        // confirmed only once the factors added before are gone (below).
+        var firstProof = !user.EmailConfirmed;
         if (!locks.IsLockedByOperator(user))
         {
             user.LockoutEnd = null;
@@ -110,12 +113,18 @@ public sealed class ResetPasswordModel(
             return Page();
         }
 
+        // The reset is saved: what follows must happen even if the client goes now (not the request's cancellation).
         // Whoever held the old password, a stolen cookie or a refresh token is out, on every instance.
-        var ended = await revocation.RevokeAllAsync(user.Id, HttpContext.RequestAborted);
+        var ended = await revocation.RevokeAllAsync(user.Id, CancellationToken.None);
         AccountsLog.PasswordReset(logger, user.Id, ended);
         await activity.RecordAsync(user.Id, ActivityKind.PasswordReset, HttpContext,
             ended == 0 ? null : ended == 1 ? "1 session ended" : $"{ended} sessions ended");
-        await mailer.SendPasswordChangedAsync(user.Email!, HttpContext.RequestAborted);
+        await mailer.SendPasswordChangedAsync(user.Email!, CancellationToken.None);
+        if (firstProof && await unconfirmedFactors.RemoveAndConfirmAsync(user))
+        {
+            await activity.RecordAsync(user.Id, ActivityKind.UnconfirmedSignInFactorsRemoved, HttpContext);
+        }
+
         return RedirectToPage(AppRoutes.Login, new { Notice = "password-reset" });
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SessionAuth.Web.Infrastructure;
 using SessionAuth.Web.Accounts;
@@ -72,6 +73,18 @@ public sealed class UserModel(
         AccountLockState.LockedOut => "Locked out after wrong passwords",
         _ => "No",
     };
+
+    // Every handler looks the account up: an id no account can have is a 404 before any query.
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (!ApplicationUser.IsWellFormedId(Id))
+        {
+            context.Result = NotFound();
+            return Task.CompletedTask;
+        }
+
+        return next();
+    }
 
     public async Task<IActionResult> OnGetAsync()
     {

@@ -8,12 +8,14 @@ namespace SessionAuth.Web.Pages.Admin;
 
 /// <summary>
 /// The operators' list of accounts: 50 a page, searchable by any part of the email (<c>?q=</c>), each row
-/// linking to the user's page. A query or page number the list cannot take is a 400 with the reason.
+/// linking to the user's page. A query or page number the list cannot take (too long, control characters, a page
+/// out of range) is a 400 with the reason.
 /// </summary>
 public sealed class UsersModel(UserDirectory directory) : PageModel
 {
     public const string BadPage = "The page number must be a whole number from 1 to 1,000,000.";
     public const string QueryTooLong = "Search for at most 256 characters of an email address.";
+    public const string QueryHasControlCharacters = "Search for part of an email address: control characters (such as a tab, a line break or NUL) are not part of one.";
     public const string StoreUnavailable = "The session store cannot be reached, so live sessions cannot be counted. Try again in a moment.";
 
     /// <summary>The search text: any part of an email address, in any case.</summary>
@@ -40,6 +42,12 @@ public sealed class UsersModel(UserDirectory directory) : PageModel
         if (Query?.Length > UserDirectory.MaxQueryLength)
         {
             return ProblemPage(StatusCodes.Status400BadRequest, QueryTooLong);
+        }
+
+        // No address holds one, and PostgreSQL refuses a NUL in text outright.
+        if (Query?.Any(char.IsControl) == true)
+        {
+            return ProblemPage(StatusCodes.Status400BadRequest, QueryHasControlCharacters);
         }
 
         try
