@@ -80,6 +80,10 @@ internal static partial class AccountsLog
         Message = "The Admin role follows Admin:Emails: {Listed} listed account(s) with a confirmed address exist, {Given} given the role, {Taken} had it taken away")]
     public static partial void OperatorRoleApplied(ILogger logger, int listed, int given, int taken);
 
+    [LoggerMessage(EventId = 1034, EventName = "OperatorAddressesUnconfirmed", Level = LogLevel.Warning,
+        Message = "Admin:Emails gives the Admin role to the listed addresses without their confirmation, as no mail server is set: whoever registers a listed address that has no account yet gets the console. Set Email:Smtp:Host, or Admin:RequireConfirmedEmail=true")]
+    public static partial void OperatorAddressesUnconfirmed(ILogger logger);
+
     [LoggerMessage(EventId = 1027, EventName = "OperatorRoleNotStored", Level = LogLevel.Warning,
         Message = "The Admin role of user {UserId} could not be brought in line with Admin:Emails in the accounts database ({Reason}); the session's roles follow the list anyway")]
     public static partial void OperatorRoleNotStored(ILogger logger, string userId, string reason, Exception? exception);

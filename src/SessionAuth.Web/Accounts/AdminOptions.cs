@@ -13,6 +13,17 @@ public sealed class AdminOptions : IValidatableObject
     /// <summary>Operators' email addresses, e.g. <c>Admin__Emails__0=ops@example.com</c>; empty means no console.</summary>
     public IList<string> Emails { get; } = [];
 
+    /// <summary>
+    /// Whether a listed address counts only once its owner confirmed it. Unset (the default): yes when a mail server
+    /// is set (<c>Email:Smtp:Host</c>), so nobody takes the console by registering an operator's address that has no
+    /// account yet; no without one (the pickup directory is a developer's own mailbox), with a warning at start-up.
+    /// </summary>
+    public bool? RequireConfirmedEmail { get; set; }
+
+    /// <summary><see cref="RequireConfirmedEmail"/> as it applies with these mail settings.</summary>
+    public bool ConfirmationRequired(Email.EmailOptions email) =>
+        RequireConfirmedEmail ?? !string.IsNullOrWhiteSpace(email.Smtp.Host);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         for (var i = 0; i < Emails.Count; i++)

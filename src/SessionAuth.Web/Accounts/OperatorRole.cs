@@ -11,14 +11,18 @@ namespace SessionAuth.Web.Accounts;
 /// roles are read for a session or a token (<see cref="RolesOfAsync"/>: sign-in and each re-validation), so an
 /// account registered after start-up with a listed address holds it from its first sign-in, and a holder whose
 /// address left the list loses it at their session's next validation. The roles ride in the session record:
-/// no request between validations asks the database. A listed address counts only once confirmed: registration
-/// need not confirm it, so anyone could otherwise register an operator's address that has no account yet.
+/// no request between validations asks the database. A listed address counts only once confirmed
+/// (<see cref="AdminOptions.ConfirmationRequired"/>, on wherever mail really goes out): registration need not
+/// confirm it, so anyone could otherwise register an operator's address that has no account yet.
 /// </summary>
 public sealed class OperatorRole(
     UserManager<ApplicationUser> users,
     IOptions<AdminOptions> options,
+    IOptions<Email.EmailOptions> email,
     ILogger<OperatorRole> logger)
 {
+    private readonly bool _confirmationRequired = options.Value.ConfirmationRequired(email.Value);
+
     public const string Name = "Admin";
 
     private HashSet<string>? _listed;
@@ -27,7 +31,7 @@ public sealed class OperatorRole(
     private HashSet<string> Listed => _listed ??= Normalize(options.Value.Emails, users);
 
     public bool IsListed(ApplicationUser user) =>
-        user.EmailConfirmed && user.NormalizedEmail is { } email && Listed.Contains(email);
+        (user.EmailConfirmed || !_confirmationRequired) && user.NormalizedEmail is { } address && Listed.Contains(address);
 
     /// <summary>
     /// The user's roles with <see cref="Name"/> as the list says. The database is brought in line when it differs;
@@ -97,12 +101,19 @@ public sealed class OperatorRole(
         await using (var scope = services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var listed = Normalize(scope.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.Emails, users).ToList();
+            var admin = scope.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value;
+            var listed = Normalize(admin.Emails, users).ToList();
+            var confirmationRequired = admin.ConfirmationRequired(scope.ServiceProvider.GetRequiredService<IOptions<Email.EmailOptions>>().Value);
+            if (listed.Count > 0 && !confirmationRequired)
+            {
+                AccountsLog.OperatorAddressesUnconfirmed(logger);
+            }
+
             var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
             var roleId = await db.Roles.Where(r => r.NormalizedName == users.NormalizeName(Name)).Select(r => r.Id).SingleAsync(cancellationToken);
             var holders = db.UserRoles.Where(ur => ur.RoleId == roleId).Select(ur => ur.UserId);
             // The same rule as IsListed, as a query.
-            var entitled = db.Users.Where(u => u.EmailConfirmed && listed.Contains(u.NormalizedEmail!)).Select(u => u.Id);
+            var entitled = db.Users.Where(u => (u.EmailConfirmed || !confirmationRequired) && listed.Contains(u.NormalizedEmail!)).Select(u => u.Id);
             var toGive = await entitled.Where(id => !holders.Contains(id)).ToListAsync(cancellationToken);
             var toTake = await holders.Where(id => !entitled.Contains(id)).ToListAsync(cancellationToken);
             listedCount = await entitled.CountAsync(cancellationToken);

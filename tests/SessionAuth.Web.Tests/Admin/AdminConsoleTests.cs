@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.Activity;
 using SessionAuth.Web.Infrastructure;
@@ -78,10 +79,10 @@ public sealed class AdminConsoleTests
     }
 
     [Fact]
-    public async Task AListedAddressGivesTheConsoleOnlyOnceConfirmed()
+    public async Task WithConfirmationRequiredAListedAddressGivesTheConsoleOnlyOnceConfirmed()
     {
         var listedEmail = Emails.Unique("ops");
-        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(listedEmail));
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(listedEmail, new() { ["Admin:RequireConfirmedEmail"] = "true" }));
         using var claimant = pair.App.CreateAppClient();
         await claimant.RegisterAndLoginAsync(listedEmail);
 
@@ -96,6 +97,35 @@ public sealed class AdminConsoleTests
         Assert.Empty(holdersUnconfirmed);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal([listedEmail], await HoldersAsync(pair.App));
+    }
+
+    [Fact]
+    public async Task WithoutAMailServerAListedAddressCountsUnconfirmedAndTheStartUpLogWarnsOfIt()
+    {
+        var listedEmail = Emails.Unique("ops");
+        await using var pair = await RedisAppPair.StartAsync(AdminConsole.OperatorSettings(listedEmail));
+        using var claimant = pair.App.CreateAppClient();
+        await claimant.RegisterAndLoginAsync(listedEmail);
+
+        var console = await claimant.GetAsync(AdminConsole.UsersPath);
+
+        Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+        var warning = Assert.Single(pair.App.Logs.Entries, e => e.EventId.Name == "OperatorAddressesUnconfirmed");
+        Assert.Equal((LogLevel.Warning, 1034), (warning.Level, warning.EventId.Id));
+    }
+
+    [Theory]
+    [InlineData(null, "smtp.example.com", true)]
+    [InlineData(null, null, false)]
+    [InlineData(null, " ", false)]
+    [InlineData(false, "smtp.example.com", false)]
+    [InlineData(true, null, true)]
+    public void AnOperatorsAddressMustBeConfirmedWheneverMailReallyGoesOutUnlessSetOtherwise(bool? setting, string? smtpHost, bool required)
+    {
+        var admin = new AdminOptions { RequireConfirmedEmail = setting };
+        var email = new SessionAuth.Web.Email.EmailOptions { Smtp = { Host = smtpHost } };
+
+        Assert.Equal(required, admin.ConfirmationRequired(email));
     }
 
     [Fact]
@@ -115,7 +145,12 @@ public sealed class AdminConsoleTests
             Assert.True((await users.AddToRoleAsync((await users.FindByEmailAsync(unconfirmedEmail))!, OperatorRole.Name)).Succeeded);
         }
 
-        var settings = new Dictionary<string, string?> { ["Admin:Emails:0"] = unconfirmedEmail, ["Admin:Emails:1"] = confirmedEmail };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Admin:Emails:0"] = unconfirmedEmail,
+            ["Admin:Emails:1"] = confirmedEmail,
+            ["Admin:RequireConfirmedEmail"] = "true",
+        };
         await using var after = new SessionAuthApplication(redis.ConnectionString, settings, database: database);
         using var client = after.CreateAppClient();
 
