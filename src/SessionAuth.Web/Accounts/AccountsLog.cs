@@ -89,8 +89,8 @@ internal static partial class AccountsLog
     public static partial void OperatorRoleNotStored(ILogger logger, string userId, string reason, Exception? exception);
 
     [LoggerMessage(EventId = 1028, EventName = "UnconfirmedSignInFactorsRemoved", Level = LogLevel.Warning,
-        Message = "User {UserId} proved their address for the first time: {Passkeys} passkey(s) removed, two-factor (was on: {TwoFactorWasOn}) turned off, authenticator key and recovery codes replaced")]
-    public static partial void UnconfirmedSignInFactorsRemoved(ILogger logger, string userId, int passkeys, bool twoFactorWasOn);
+        Message = "User {UserId} proved their address for the first time: {Passkeys} passkey(s) added before were removed")]
+    public static partial void UnconfirmedSignInFactorsRemoved(ILogger logger, string userId, int passkeys);
 
     [LoggerMessage(EventId = 1029, EventName = "UnconfirmedSignInFactorsNotRemoved", Level = LogLevel.Warning,
         Message = "The sign-in factors added before user {UserId} proved their address were not all removed ({Reason}); the address stays unconfirmed, so the next reset tries again")]

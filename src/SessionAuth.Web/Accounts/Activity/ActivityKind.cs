@@ -66,7 +66,7 @@ public static class ActivityKindText
         ActivityKind.TwoFactorDisabled => "Two-factor sign-in turned off",
         ActivityKind.RecoveryCodesRegenerated => "New recovery codes made",
         ActivityKind.RecoveryCodeUsed => "Signed in with a recovery code",
-        ActivityKind.UnconfirmedSignInFactorsRemoved => "Passkeys and two-factor sign-in removed: set up before the address was confirmed",
+        ActivityKind.UnconfirmedSignInFactorsRemoved => "Passkeys removed: added before the address was confirmed",
         _ => kind.ToString(),
     };
 
