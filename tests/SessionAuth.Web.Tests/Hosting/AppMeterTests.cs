@@ -75,10 +75,13 @@ public sealed class AppMeterTests
 
     private static long Exported(List<MetricSnapshot> exported, string name, params (string Key, string Value)[] tags)
     {
-        long total = 0;
-        // Cumulative temporality: the last export of an instrument holds its running totals.
-        foreach (var metric in exported.Where(m => m.Name == name).TakeLast(1))
+        // Cumulative temporality: each exported stream holds its running totals. Other test classes' apps in this
+        // process export streams of the same name, and an export may hold several of them in any order: the
+        // largest total any of them carried, not whichever came last.
+        long most = 0;
+        foreach (var metric in exported.Where(m => m.Name == name))
         {
+            long total = 0;
             foreach (var point in metric.MetricPoints)
             {
                 var found = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -92,8 +95,10 @@ public sealed class AppMeterTests
                     total += point.GetSumLong();
                 }
             }
+
+            most = Math.Max(most, total);
         }
 
-        return total;
+        return most;
     }
 }
