@@ -5,8 +5,14 @@ namespace SessionAuth.Web.Accounts;
 /// <summary>What <see cref="FailedPasswordCounter.ClaimAttemptAsync"/> found.</summary>
 internal enum AttemptClaim
 {
-    /// <summary>The account was locked out (or the attempts in flight raced past every retry): check nothing.</summary>
+    /// <summary>The account is locked out: check nothing.</summary>
     LockedOut,
+
+    /// <summary>
+    /// The try could not be counted (the user's row refused the write, or other writes kept overtaking it) while the
+    /// account is open: check nothing, and say "try again", never "locked".
+    /// </summary>
+    NotCounted,
 
     /// <summary>Counted as a failure in advance; the account is still open.</summary>
     Counted,
@@ -49,8 +55,9 @@ internal static class FailedPasswordCounter
     /// </summary>
     public static async Task<AttemptClaim> ClaimAttemptAsync(this UserManager<ApplicationUser> users, AccountsDbContext db, ApplicationUser user)
     {
-        // Each refused swap means another request's swap landed; after MaxFailedAccessAttempts of those the
-        // account is locked, so one more round always ends the loop with an answer rather than a retry.
+        // A refused swap mostly means another request's swap landed, and after MaxFailedAccessAttempts of those the
+        // account is locked; other writes to the user (a confirmation, a sign-out's new stamp) overtake it too, so
+        // the rounds are bounded and what is left is "not counted", checked against the lockout once more.
         var rounds = users.Options.Lockout.MaxFailedAccessAttempts + 1;
         for (var round = 0; round < rounds; round++)
         {
@@ -68,11 +75,12 @@ internal static class FailedPasswordCounter
 
             if (!IsConcurrencyFailure(result))
             {
-                break;
+                return AttemptClaim.NotCounted;
             }
         }
 
-        return AttemptClaim.LockedOut;
+        await db.Entry(user).ReloadAsync();
+        return await users.IsLockedOutAsync(user) ? AttemptClaim.LockedOut : AttemptClaim.NotCounted;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ public enum CodeCheck
 {
     Accepted,
 
-    /// <summary>Wrong, malformed, or already used: counted toward the lockout.</summary>
+    /// <summary>Wrong, malformed, or already used (counted toward the lockout), or a try that could not be counted (nothing checked).</summary>
     Refused,
 
     /// <summary>The account is locked (now, or by this very failure): no code is checked.</summary>
@@ -47,9 +47,10 @@ public sealed class TwoFactorCodes(
     public async Task<CodeCheck> CheckAuthenticatorCodeAsync(ApplicationUser user, string? code, HttpContext http, CancellationToken cancellationToken)
     {
         var claim = await users.ClaimAttemptAsync(db, user);
-        if (claim == AttemptClaim.LockedOut)
+        if (claim is AttemptClaim.LockedOut or AttemptClaim.NotCounted)
         {
-            return CodeCheck.LockedOut;
+            // An uncounted try checks no code: guesses must not get past the count by making it fail.
+            return claim == AttemptClaim.LockedOut ? CodeCheck.LockedOut : CodeCheck.Refused;
         }
 
         var normalized = NormalizeCode(code);
@@ -74,9 +75,10 @@ public sealed class TwoFactorCodes(
     public async Task<CodeCheck> RedeemRecoveryCodeAsync(ApplicationUser user, string? code, HttpContext http)
     {
         var claim = await users.ClaimAttemptAsync(db, user);
-        if (claim == AttemptClaim.LockedOut)
+        if (claim is AttemptClaim.LockedOut or AttemptClaim.NotCounted)
         {
-            return CodeCheck.LockedOut;
+            // An uncounted try checks no code: guesses must not get past the count by making it fail.
+            return claim == AttemptClaim.LockedOut ? CodeCheck.LockedOut : CodeCheck.Refused;
         }
 
         var typed = code?.Replace(" ", "", StringComparison.Ordinal).Trim();

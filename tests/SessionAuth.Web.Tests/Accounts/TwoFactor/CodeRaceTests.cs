@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SessionAuth.Web.Accounts;
 using SessionAuth.Web.Accounts.TwoFactor;
@@ -91,6 +92,27 @@ public sealed class CodeRaceTests(RedisAppFixture fixture) : IClassFixture<Redis
         await using var check = fixture.App.Services.CreateAsyncScope();
         var users = check.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         Assert.Equal(8, await users.CountRecoveryCodesAsync((await users.FindByIdAsync(userId))!));
+    }
+
+    [Fact]
+    public async Task ATryThatCannotBeCountedChecksNoCodeAndLocksNothing()
+    {
+        var (email, twoFactor) = await TwoFactorForms.NewAccountAsync(fixture.App, "uncountable");
+        var userId = (await AccountsDb.UserAsync(fixture.App, email)).Id;
+        // A user name with a character Identity's validator refuses (as a row written before the rule could hold):
+        // every write of this user fails validation, the try's count included.
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.UserName, "not allowed " + email));
+        }
+
+        var check = await CheckInOwnScopeAsync(userId, Totp.Now(twoFactor.Key));
+
+        Assert.Equal(CodeCheck.Refused, check);
+        var after = (await AccountsDb.FindUserByIdAsync(fixture.App, userId))!;
+        Assert.Null(after.LockoutEnd);
+        Assert.Equal(0, after.AccessFailedCount);
     }
 
     private async Task<CodeCheck> RedeemInOwnScopeAsync(string userId, string code)
