@@ -97,6 +97,10 @@ internal static class TokenEndpoints
             return Unauthorized(context, CredentialInput.InvalidCredentials);
         }
 
+        // The stamp as read with the user, before the password was checked (the user object holds it, no read), and
+        // before a second factor's check reloads the user to count its try: a password change that lands meanwhile
+        // moves the stamp, and this grant's first refresh fails.
+        var stamp = await users.GetSecurityStampAsync(user);
         string[] methods = [SignInMethods.Password];
         if (await users.GetTwoFactorEnabledAsync(user))
         {
@@ -117,9 +121,6 @@ internal static class TokenEndpoints
             methods = [SignInMethods.Password, SignInMethods.AuthenticatorApp];
         }
 
-        // The stamp as read with the user, before the password was checked (the user object holds it, no
-        // read): a password change that lands meanwhile moves the stamp, and this grant's first refresh fails.
-        var stamp = await users.GetSecurityStampAsync(user);
         var grant = new RefreshGrant(RefreshGrant.NewId(), user.Id, stamp, time.GetUtcNow(), clientIp, UserAgent(context), methods);
         var refreshToken = await grants.CreateAsync(grant, context.RequestAborted);
         TokensLog.TokenIssued(logger, user.Id, clientIp, grant.Handle.Value);
