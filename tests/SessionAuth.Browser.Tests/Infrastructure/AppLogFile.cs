@@ -28,7 +28,17 @@ internal sealed class AppLogFile(string path, string app) : ILoggerProvider
     {
         lock (Gate)
         {
-            File.AppendAllText(path, line);
+            try
+            {
+                File.AppendAllText(path, line);
+            }
+            catch (IOException)
+            {
+                // A diagnostic aid only: a log file that cannot be written must not turn the app's warnings into failures.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 
