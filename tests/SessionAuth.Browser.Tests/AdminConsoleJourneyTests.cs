@@ -18,12 +18,9 @@ public sealed class AdminConsoleJourneyTests(BrowserFixture fixture)
     {
         var operatorEmail = $"ops-{Guid.NewGuid():N}"[..12] + "@example.com";
         var userEmail = $"kim-{Guid.NewGuid():N}"[..12] + "@example.com";
-        // The operator confirms their address from the mail (the role needs a confirmed address): the app writes it here.
-        var pickup = TestHost.NewMailPickupDirectory();
         await using var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
         {
             ["Admin:Emails:0"] = operatorEmail,
-            ["Email:PickupDirectory"] = pickup,
         });
         app.Start();
         await using var userContext = await NewContextAsync(app, 1280, 800);
@@ -33,7 +30,8 @@ public sealed class AdminConsoleJourneyTests(BrowserFixture fixture)
         await using var desk = await NewContextAsync(app, 1280, 800);
         var console = await desk.NewPageAsync();
         await RegisterAsync(console, operatorEmail);
-        await ConfirmAddressAsync(console, pickup, operatorEmail);
+        // The operator confirms their address from the mail (the role needs a confirmed address).
+        await ConfirmAddressAsync(console, app.MailPickupDirectory, operatorEmail);
         await SignInAsync(console, operatorEmail);
 
         // From the navigation bar to the list, then the search.

@@ -16,15 +16,11 @@ namespace SessionAuth.Browser.Tests;
 [Collection(BrowserFixtureGroup.Name)]
 public sealed class PasskeyJourneyTests(BrowserFixture fixture)
 {
-    /// <summary>Where the app writes its mail (no mail server): the notices are read from here.</summary>
-    private readonly string _mail = TestHost.NewMailPickupDirectory();
-
     private KestrelApplication StartApp()
     {
         var app = new KestrelApplication(fixture.Redis.ConnectionString, new Dictionary<string, string>
         {
             ["AccountEndpoints:PermitLimit"] = "1000",
-            ["Email:PickupDirectory"] = _mail,
         }, plainHttp: true);
         app.Start();
         return app;
@@ -53,7 +49,7 @@ public sealed class PasskeyJourneyTests(BrowserFixture fixture)
         await Expect(row.GetByTestId("passkey-last-used")).ToHaveTextAsync("Never used to sign in");
         await ScreenshotsAtBothWidthsAsync(page, "passkeys-one");
         // The owner hears of it at once: a passkey added from a stolen session would outlive a password reset.
-        var notice = Assert.Single(await MailPickup.WaitForMessagesAsync(_mail, 1, m => m.Subject == "A passkey was added"));
+        var notice = Assert.Single(await MailPickup.WaitForMessagesAsync(app.MailPickupDirectory, 1, m => m.Subject == "A passkey was added"));
         Assert.Equal(email, notice.To.Mailboxes.Single().Address);
         Assert.Contains("“Test laptop”", notice.TextBody, StringComparison.Ordinal);
         var carried = Assert.Single(await authenticator.CredentialsAsync());

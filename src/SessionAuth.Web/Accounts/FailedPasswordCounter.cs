@@ -59,12 +59,17 @@ internal static class FailedPasswordCounter
         // account is locked; other writes to the user (a confirmation, a sign-out's new stamp) overtake it too, so
         // the rounds are bounded and what is left is "not counted", checked against the lockout once more.
         var rounds = users.Options.Lockout.MaxFailedAccessAttempts + 1;
-        for (var round = 0; round < rounds; round++)
+        for (var round = 0; ; round++)
         {
             await db.Entry(user).ReloadAsync();
             if (await users.IsLockedOutAsync(user))
             {
                 return AttemptClaim.LockedOut;
+            }
+
+            if (round == rounds)
+            {
+                return AttemptClaim.NotCounted;
             }
 
             var result = await users.AccessFailedAsync(user);
@@ -78,9 +83,6 @@ internal static class FailedPasswordCounter
                 return AttemptClaim.NotCounted;
             }
         }
-
-        await db.Entry(user).ReloadAsync();
-        return await users.IsLockedOutAsync(user) ? AttemptClaim.LockedOut : AttemptClaim.NotCounted;
     }
 
     /// <summary>

@@ -54,6 +54,9 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
 
     public string DatabasePath { get; } = TestHost.NewDatabasePath("browser");
 
+    /// <summary>Where this app writes its mail (no mail server): a journey reads its links and notices here.</summary>
+    public string MailPickupDirectory { get; } = TestHost.NewMailPickupDirectory();
+
     /// <summary>Where Kestrel listens, e.g. https://127.0.0.1:41234 (plain http: http://localhost:41234), known once <see cref="Start"/> has run.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -69,6 +72,7 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         TestHost.Configure(builder, DatabasePath, _redisConnectionString);
+        builder.UseSetting("Email:PickupDirectory", MailPickupDirectory);
         if (AppLogFile.Path is { } logPath)
         {
             var name = $"app-{Guid.NewGuid():N}"[..12];
@@ -86,5 +90,6 @@ public sealed class KestrelApplication : WebApplicationFactory<Program>
         await base.DisposeAsync();
         _certificate.Dispose();
         TestHost.DeleteDatabase(DatabasePath);
+        MailPickup.Delete(MailPickupDirectory);
     }
 }

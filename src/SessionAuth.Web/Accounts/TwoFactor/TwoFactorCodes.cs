@@ -47,10 +47,9 @@ public sealed class TwoFactorCodes(
     public async Task<CodeCheck> CheckAuthenticatorCodeAsync(ApplicationUser user, string? code, HttpContext http, CancellationToken cancellationToken)
     {
         var claim = await users.ClaimAttemptAsync(db, user);
-        if (claim is AttemptClaim.LockedOut or AttemptClaim.NotCounted)
+        if (Unchecked(claim) is { } answer)
         {
-            // An uncounted try checks no code: guesses must not get past the count by making it fail.
-            return claim == AttemptClaim.LockedOut ? CodeCheck.LockedOut : CodeCheck.Refused;
+            return answer;
         }
 
         var normalized = NormalizeCode(code);
@@ -75,10 +74,9 @@ public sealed class TwoFactorCodes(
     public async Task<CodeCheck> RedeemRecoveryCodeAsync(ApplicationUser user, string? code, HttpContext http)
     {
         var claim = await users.ClaimAttemptAsync(db, user);
-        if (claim is AttemptClaim.LockedOut or AttemptClaim.NotCounted)
+        if (Unchecked(claim) is { } answer)
         {
-            // An uncounted try checks no code: guesses must not get past the count by making it fail.
-            return claim == AttemptClaim.LockedOut ? CodeCheck.LockedOut : CodeCheck.Refused;
+            return answer;
         }
 
         var typed = code?.Replace(" ", "", StringComparison.Ordinal).Trim();
@@ -99,6 +97,17 @@ public sealed class TwoFactorCodes(
 
         return Fail(claim, user, http, "wrong recovery code");
     }
+
+    /// <summary>
+    /// The answer when the claim leaves no code to check: locked out, or a try that could not be counted (an uncounted
+    /// try checks nothing, so guesses cannot get past the count by making it fail). Null: check the code.
+    /// </summary>
+    private static CodeCheck? Unchecked(AttemptClaim claim) => claim switch
+    {
+        AttemptClaim.LockedOut => CodeCheck.LockedOut,
+        AttemptClaim.NotCounted => CodeCheck.Refused,
+        _ => null,
+    };
 
     private async Task<CodeCheck> AcceptAsync(AttemptClaim claim, ApplicationUser user) =>
         await users.RefundAttemptAsync(claim, user) ? CodeCheck.Accepted : CodeCheck.LockedOut;
